@@ -1,0 +1,116 @@
+"""What every source adapter is: the DocumentRef it yields and the Source base class.
+
+A source knows its publisher and nothing else. It gets the shared HTTP client and its own
+validated settings, and yields DocumentRefs. It never touches the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    from monitor.http import HttpClient
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """One document as a listing describes it.
+
+    key: the publisher's stable id (Ofsted file id, LGSCO reference, ModernGov document id,
+         CQC report id, or a normalised URL for generic pages), never a position on a page.
+    url: where the document's bytes are fetched from.
+    kind: the document type as the publisher names it ("inspection", "decision", "agenda"...).
+    meta: structured facts from the listing (provider, committee, dates, ratings...).
+    fingerprint: a listing-side hint that changes when the document changes (a size, a
+         modified date). When it changes, the pipeline re-downloads without waiting for the
+         slower re-verification cadence.
+    """
+
+    key: str
+    url: str
+    title: str
+    published: date | None = None
+    kind: str = "document"
+    meta: dict[str, Any] = field(default_factory=dict)
+    fingerprint: str | None = None
+
+
+class SourceSettings(BaseModel):
+    """A kind's own keys in sources.yaml. Unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+@dataclass
+class SourceContext:
+    """What a source gets besides its settings."""
+
+    name: str
+    base_url: str | None
+    http: HttpClient
+    allowed_hosts: frozenset[str] = frozenset()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Source:
+    """Base class of a source adapter. Subclasses set `kind` and `Settings`."""
+
+    kind: ClassVar[str] = ""
+    Settings: ClassVar[type[SourceSettings]] = SourceSettings
+    #: Where the publisher lives when sources.yaml gives no base_url.
+    default_base_url: ClassVar[str | None] = None
+
+    def __init__(self, settings: SourceSettings, context: SourceContext):
+        self.settings = settings
+        self.context = context
+        self.http = context.http
+
+    @property
+    def name(self) -> str:
+        return self.context.name
+
+    @property
+    def base_url(self) -> str:
+        """The publisher's root URL, overridable per source (tests point it at a local server)."""
+        url = self.context.base_url or self.default_base_url
+        if not url:
+            raise ValueError(f"source {self.name!r}: no base_url and the kind has no default")
+        return url.rstrip("/")
+
+    def allowed_hosts(self) -> frozenset[str]:
+        """Hosts this source may fetch from; empty means any http(s) host."""
+        return self.context.allowed_hosts
+
+    def list_documents(self) -> Iterator[DocumentRef]:
+        """Yield every document the publisher currently lists for this source.
+
+        Raise BlockedError when refused, ListingBrokenError when the listing's structure is
+        gone; never yield nothing silently for those.
+        """
+        raise NotImplementedError
+
+    @classmethod
+    def read_meta(cls, pages: list[str], path: Path | None = None) -> dict[str, Any]:
+        """Publisher-specific facts read from a document's extracted pages.
+
+        Runs inside the guarded extraction process, so it may open `path` (the raw file)
+        with pdfplumber for layout-sensitive tables. The result is merged into the
+        document's meta. Default: nothing.
+        """
+        return {}
+
+    def warnings(self) -> list[str]:
+        """Things check-config should show (an unconfirmed identifier...)."""
+        return []
+
+
+def host_of(url: str) -> str:
+    """The lower-cased host of a URL."""
+    return (urlsplit(url).hostname or "").lower()
