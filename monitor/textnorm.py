@@ -30,15 +30,19 @@ _QUOTES = {
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 # A word broken at a line end by a hyphen: "improve-\nment" -> "improvement". Only joins when
 # the next line starts lower-case, so "Anti-\nSocial" and list dashes stay as written.
-_HYPHEN_BREAK = re.compile(r"(\w)[-\u00ad\u2010]\n[ \t]*([a-z])")
+_HYPHEN_BREAK = re.compile(r"(\w)[-\u00ad\u2010]\n[ \t]*([a-z\u00df-\u00f6\u00f8-\u00ff])")
 _SOFT_HYPHEN = "\u00ad"
+# pypdfium2 (PDFium's FPDFText_GetText) reports a hyphen that ends a line as U+FFFE (older
+# builds: U+0002) and drops the line break with it: "improve-\nment" arrives as
+# "improve\ufffement". Restoring "-\n" lets the rule above treat both extractors alike.
+_PDFIUM_LINE_HYPHENS = str.maketrans({"\ufffe": "-\n", "\x02": "-\n"})
 _TRANSLATE = str.maketrans({**_LIGATURES, **_QUOTES, "\u2013": "-", "\u2014": "-", "\u2212": "-"})
 
 
 def normalise_page(text: str) -> str:
     """Normalise one page's text: NFC, ligatures, quotes, joined hyphenation, tidy spaces."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = text.translate(_TRANSLATE)
+    text = text.translate(_PDFIUM_LINE_HYPHENS).translate(_TRANSLATE)
     text = _HYPHEN_BREAK.sub(r"\1\2", text)
     text = text.replace(_SOFT_HYPHEN, "")
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
