@@ -1,0 +1,86 @@
+"""Grades and outcomes: reading them from meta, comparing, direction and severity."""
+
+from __future__ import annotations
+
+from monitor.detect.verdicts import (
+    Change,
+    compare,
+    field_label,
+    format_change,
+    headline_verdict,
+    rank,
+    severity_of,
+    verdict_of,
+)
+
+
+def test_rank_order_ofsted_cqc():
+    assert rank("Outstanding") > rank("Good") > rank("Requires improvement to be good") > rank("Inadequate")
+    assert rank("requires improvement") == rank("Requires improvement to be good")
+    assert rank("  GOOD ") == rank("Good")
+    assert rank("Sparkly") is None
+    assert rank(None) is None
+
+
+def test_rank_cqc_scores_and_lgsco_outcomes():
+    assert rank("2 - Evidence shows some shortfalls") == 2
+    assert rank("Score: 3") == 3
+    assert rank("Not upheld") > rank("Upheld")
+    assert rank("Closed after initial enquiries") > rank("Upheld")
+    assert rank("Upheld: maladministration and injustice") == rank("Upheld")
+    assert rank("Upheld: maladministration, no injustice") > rank("Upheld: maladministration and injustice")
+    assert rank("Report issued: maladministration and injustice") < rank("Upheld")
+
+
+def test_verdict_of_each_kind():
+    ofsted = {
+        "judgements": {"overall": "Inadequate", "care_leavers": "Inadequate", "help_and_protection": "Good"},
+        "provider": "London Borough of Harrow",
+    }
+    assert verdict_of("ofsted", ofsted) == {
+        "overall": "Inadequate",
+        "care_leavers": "Inadequate",
+        "help_and_protection": "Good",
+    }
+    cqc = {"ratings": {"overall": {"rating": "Requires improvement"}, "safe": "Good", "bad": None}}
+    assert verdict_of("cqc", cqc) == {"overall": "Requires improvement", "safe": "Good"}
+    rows = {"judgements": [{"name": "Overall effectiveness", "grade": "Good"}, {"name": "x"}]}
+    assert verdict_of("ofsted", rows) == {"Overall effectiveness": "Good"}
+    assert verdict_of("lgsco", {"decision": "Upheld", "reference": "22 016 751"}) == {"decision": "Upheld"}
+    assert verdict_of("lgsco", {}) == {}
+    assert verdict_of("moderngov", {"committee": "Cabinet", "judgements": {"overall": "Good"}}) == {}
+    assert verdict_of("ofsted", None) == {}
+
+
+def test_compare_directions():
+    before = {"overall": "Good", "care_leavers": "Good", "in_care": "Requires improvement", "x": "Sparkly"}
+    after = {"overall": "Inadequate", "care_leavers": "Outstanding", "in_care": "Requires improvement to be good",
+             "x": "Shiny", "new_row": "Good"}
+    changes = compare(before, after)
+    assert changes == [
+        Change(field="overall", from_="Good", to="Inadequate", direction="worse"),
+        Change(field="care_leavers", from_="Good", to="Outstanding", direction="better"),
+        Change(field="x", from_="Sparkly", to="Shiny", direction="unknown"),
+    ]
+    assert [c.severity for c in changes] == ["urgent", "normal", "normal"]
+    assert changes[0].to_dict() == {"field": "overall", "from": "Good", "to": "Inadequate", "direction": "worse"}
+    assert compare({"decision": "Not upheld"}, {"decision": "Upheld"})[0].direction == "worse"
+    assert compare({"overall": "good"}, {"overall": "Good"}) == []
+    assert compare({}, {"overall": "Good"}) == []
+
+
+def test_severity_and_format():
+    assert severity_of("worse") == "urgent"
+    assert severity_of("better") == "normal"
+    assert severity_of("unknown") == "normal"
+    assert format_change(Change("overall", "good", "inadequate", "worse")) == "Good -> Inadequate"
+    assert format_change({"field": "overall", "from": "Good", "to": "Requires improvement"}) == (
+        "Good -> Requires improvement"
+    )
+    assert field_label("care_leavers") == "Care leavers"
+
+
+def test_headline_verdict():
+    assert headline_verdict({"care_leavers": "Inadequate", "overall": "Good"}) == ("overall", "Good")
+    assert headline_verdict({"a": "Good", "b": "Inadequate", "c": "Requires improvement"}) == ("b", "Inadequate")
+    assert headline_verdict({}) is None
