@@ -606,3 +606,16 @@ def test_date_spans(text, span):
 
 def test_date_span_unreadable():
     assert parse_date_span("to be confirmed") is None
+
+
+def test_contract_guarded_child_gives_the_same_meta(shared_fixtures):
+    # the pass reads documents in the guarded child: its meta must survive the JSON trip
+    from monitor.extract import Extractor
+
+    path = shared_fixtures / "ofsted" / "reports" / "ilacs-80568.pdf"
+    with Extractor(timeout=60) as extractor:
+        result = extractor.extract(path, "application/pdf", "ofsted")
+    assert result.error is None
+    assert result.meta == extract_here(path, "application/pdf", "ofsted").meta
+    assert result.meta["judgements"]["overall"] == "inadequate"
+    assert result.meta["local_authority"] == "Swindon Borough Council"
