@@ -26,6 +26,7 @@ from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 from requests.structures import CaseInsensitiveDict
 
 from monitor import __version__
@@ -38,15 +39,34 @@ DEFAULT_USER_AGENT = (
     "watchdog monitoring of public reports; set settings.user_agent to add your contact)"
 )
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-_CHALLENGE_MARKERS = (
-    "captcha",
-    "cf-chl-",
-    "just a moment...",
-    "challenge-platform",
+# A challenge or block page is recognised by its <title> or by markers only such pages carry.
+# Deliberately not "captcha" or "challenge-platform" anywhere in the page: ordinary pages
+# carry reCAPTCHA forms (the Ombudsman's complaint form) and Cloudflare injects its
+# /cdn-cgi/challenge-platform/ script into normal pages, so those would turn real listings
+# into false "blocked" reports.
+_CHALLENGE_TITLES = (
+    "just a moment",
     "attention required! | cloudflare",
-    "request unsuccessful. incapsula",
-    "access denied</title>",
+    "access denied",
+    "are you a robot",
+    "verify you are human",
+    "captcha",
+    "pardon our interruption",
+    "request rejected",
+    "ddos-guard",
 )
+_CHALLENGE_MARKERS = (
+    "cf-chl-",
+    "_cf_chl_opt",
+    "request unsuccessful. incapsula incident id",
+    'id="px-captcha"',
+)
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.I | re.S)
+#: robots.txt is re-read after this many seconds (RFC 9309 suggests caching up to a day)
+ROBOTS_TTL = 24 * 3600.0
+#: RFC 9309 asks crawlers to parse at least 500 KiB; more than that is read no further
+ROBOTS_MAX_BYTES = 512 * 1024
+_BODY_CHUNK = 65536
 
 
 @dataclass
@@ -148,8 +168,10 @@ class RequestRecord:
 class _HostState:
     lock: threading.Lock = field(default_factory=threading.Lock)
     last_request: float = float("-inf")
+    robots_lock: threading.Lock = field(default_factory=threading.Lock)
     robots: urllib.robotparser.RobotFileParser | None = None
     robots_loaded: bool = False
+    robots_loaded_at: float = float("-inf")
 
 
 class HttpClient:
@@ -239,8 +261,9 @@ class HttpClient:
         if not self.settings.respect_robots:
             return True
         state = self._host(url)
-        if not state.robots_loaded:
-            self._load_robots(url, state)
+        with state.robots_lock:  # one thread reads robots.txt; the others wait for its answer
+            if not state.robots_loaded or self._clock() - state.robots_loaded_at > ROBOTS_TTL:
+                self._load_robots(url, state)
         if state.robots is None:
             return True
         return state.robots.can_fetch(self.settings.user_agent, url)
@@ -288,13 +311,23 @@ class HttpClient:
         try:
             with state.lock:
                 self._wait_turn(state)
-                state.last_request = self._clock()
-                resp = self._session().get(
-                    robots_url,
-                    timeout=(self.settings.connect_timeout, self.settings.timeout),
-                    allow_redirects=True,
-                )
-            self._record(RequestRecord(robots_url, resp.status_code, state.last_request, len(resp.content)))
+                started = self._clock()
+                state.last_request = started
+                try:
+                    resp = self._session().get(
+                        robots_url,
+                        timeout=(self.settings.connect_timeout, self.settings.timeout),
+                        allow_redirects=True,
+                        stream=True,
+                    )
+                    try:
+                        # capped, so a hostile or broken robots.txt cannot exhaust memory
+                        body = resp.raw.read(ROBOTS_MAX_BYTES, decode_content=True) or b""
+                    finally:
+                        resp.close()
+                finally:
+                    state.last_request = self._clock()
+            self._record(RequestRecord(robots_url, resp.status_code, started, len(body)))
             if resp.status_code in (401, 403):
                 # RFC 9309 reads "unreachable" as full disallow; a 401/403 on robots.txt is
                 # the publisher refusing scripts, which we report as blocked.
@@ -302,12 +335,13 @@ class HttpClient:
             elif resp.status_code >= 400:
                 parser.allow_all = True
             else:
-                parser.parse(resp.text.splitlines())
-        except requests.RequestException as exc:
+                parser.parse(body.decode("utf-8", errors="replace").splitlines())
+        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
             log.info("robots.txt at %s unreachable (%s); assuming allowed", robots_url, exc)
             parser.allow_all = True
         state.robots = parser
         state.robots_loaded = True
+        state.robots_loaded_at = self._clock()
 
     def _record(self, record: RequestRecord) -> None:
         with self._records_lock:
@@ -357,7 +391,15 @@ class HttpClient:
         match = re.match(r"HTTP (\d{3})", last_error)
         if match:
             status = int(match.group(1))
-        raise FetchError(url, f"{last_error} (gave up after {self.settings.retries + 1} attempts)", status)
+        attempts = f"gave up after {self.settings.retries + 1} attempts"
+        if status == 429:
+            raise FetchError(
+                url,
+                f"rate limited: the publisher kept answering HTTP 429 Too Many Requests ({last_error}; {attempts}); "
+                "raise per_host_delay or check less often",
+                status,
+            )
+        raise FetchError(url, f"{last_error} ({attempts})", status)
 
     def _get_once(
         self, url: str, headers: dict[str, str], allowed: frozenset[str], to_dir: Path | None, conditional: bool
@@ -393,6 +435,9 @@ class HttpClient:
                     return self._finish(url, current, resp, started, to_dir, conditional)
                 finally:
                     resp.close()
+                    # the delay runs from the end of this exchange, so a slow download is
+                    # never followed at once by the next request to the same host
+                    state.last_request = self._clock()
         raise FetchError(url, f"more than {self.settings.max_redirects} redirects")
 
     def _finish(
@@ -410,6 +455,10 @@ class HttpClient:
             return Response(url=final, status=304, headers=resp.headers)
         if status in RETRY_STATUSES:
             self._record(RequestRecord(final, status, started, 0, conditional))
+            # Cloudflare's "Just a moment..." check is served with 503 (and 429 by some WAFs):
+            # retrying would only repeat it, and it means blocked, not down.
+            if _error_page_is_challenge(resp):
+                raise BlockedError(final, f"HTTP {status} with a CAPTCHA or bot-challenge page", status)
             raise _Retryable(f"HTTP {status} {resp.reason or ''}".strip(), resp)
         if status in (401, 403):
             self._record(RequestRecord(final, status, started, 0, conditional))
@@ -439,7 +488,7 @@ class HttpClient:
         try:
             with sink:
                 try:
-                    for chunk in resp.iter_content(65536):
+                    for chunk in _iter_body(resp):
                         size += len(chunk)
                         if size > cap:
                             raise FetchError(final, f"too large: download passed the {cap}-byte limit and was aborted")
@@ -449,8 +498,8 @@ class HttpClient:
                             raise FetchError(final, "download abandoned (shutting down)")
                         digest.update(chunk)
                         sink.write(chunk)
-                except requests.RequestException as exc:
-                    raise _Retryable(f"connection broke during the body: {_short(exc)}") from exc
+                except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+                    raise _Retryable(f"connection broke during the body: {type(exc).__name__}: {_short(exc)}") from exc
         except BaseException:
             if path is not None:
                 path.unlink(missing_ok=True)
@@ -461,7 +510,9 @@ class HttpClient:
         response = Response(
             url=final, status=status, headers=resp.headers, content=content, path=path, size=size, sha256=digest.hexdigest()
         )
-        if path is None and _looks_like_challenge(response):
+        if _looks_like_challenge(response):
+            if path is not None:
+                path.unlink(missing_ok=True)
             raise BlockedError(final, "the publisher answered with a CAPTCHA or bot-challenge page", status)
         return response
 
@@ -495,8 +546,50 @@ def _short(exc: BaseException) -> str:
     return text if len(text) < 200 else text[:200] + "…"
 
 
+def _iter_body(resp: requests.Response) -> Iterable[bytes]:
+    """The decoded body in pieces as they arrive.
+
+    `read1` returns whatever one socket read brought (never waiting to fill a 64 KiB chunk,
+    as `iter_content` does), so `download_deadline` is checked after every read and a server
+    dribbling bytes is cut off within deadline + one read timeout. urllib3 caps each
+    decompressed piece at the chunk size, so a gzip bomb is counted against
+    `max_download_bytes` as it inflates instead of inflating whole in memory.
+    """
+    raw = resp.raw
+    if not hasattr(raw, "read1"):  # urllib3 < 2: no read1, fall back to requests' chunking
+        yield from resp.iter_content(_BODY_CHUNK)
+        return
+    while True:
+        chunk = raw.read1(_BODY_CHUNK, decode_content=True)
+        if not chunk:
+            return
+        yield chunk
+
+
+def _error_page_is_challenge(resp: requests.Response) -> bool:
+    """Whether an error answer's (small, HTML) body is a challenge page; reads at most 64 KiB."""
+    ctype = (resp.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+    if ctype not in ("text/html", "application/xhtml+xml"):
+        return False
+    try:
+        head = resp.raw.read(_BODY_CHUNK, decode_content=True) or b""
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError):
+        return False
+    probe = Response(url=resp.url, status=resp.status_code, headers=resp.headers, content=head, size=len(head))
+    return _looks_like_challenge(probe)
+
+
 def _looks_like_challenge(response: Response) -> bool:
+    """Whether a small HTML answer is a bot-challenge or block page rather than content."""
     if response.content_type not in ("text/html", "application/xhtml+xml") or response.size > 200_000:
         return False
-    head = response.content[:20000].decode("utf-8", errors="replace").lower()
+    if response.path is not None:
+        with open(response.path, "rb") as fh:
+            raw = fh.read(20000)
+    else:
+        raw = response.content[:20000]
+    head = raw.decode("utf-8", errors="replace").lower()
+    title = _TITLE.search(head)
+    if title and any(marker in " ".join(title.group(1).split()) for marker in _CHALLENGE_TITLES):
+        return True
     return any(marker in head for marker in _CHALLENGE_MARKERS)
