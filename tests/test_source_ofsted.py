@@ -619,3 +619,14 @@ def test_contract_guarded_child_gives_the_same_meta(shared_fixtures):
     assert result.meta == extract_here(path, "application/pdf", "ofsted").meta
     assert result.meta["judgements"]["overall"] == "inadequate"
     assert result.meta["local_authority"] == "Swindon Borough Council"
+
+
+def test_page_heading_wins_over_settings_name(server, http):
+    server.add("/provider/44/80499", fixture("provider_80499.html", server.url))
+    source = make_source(server, http, providers=[{"urn": 80499, "name": "Harrow (configured)"}])
+    docs = list(source.list_documents())
+    assert [doc.title for doc in docs][:2] == [
+        "London Borough of Harrow: Children's services monitoring visit",
+        "London Borough of Harrow: Children's services inspection",
+    ]
+    assert {doc.meta["provider"] for doc in docs} == {"London Borough of Harrow"}
