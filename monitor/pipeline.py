@@ -1,0 +1,541 @@
+"""One pass: sources -> store -> detect -> deliver. The only road through the house.
+
+`monitor run` and the daemon both call `run_pass`; nothing else fetches, writes versions or
+sends mail.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from monitor.config import Config, SourceConfig
+from monitor.detection import change_details, detect_for_version
+from monitor.errors import BlockedError, FetchError, ListingBrokenError
+from monitor.events import record_event
+from monitor.extract import Extractor
+from monitor.health import record_outcome
+from monitor.http import HttpClient
+from monitor.sources.base import DocumentRef, Source, SourceContext, host_of
+from monitor.store.blobs import sha256_text
+from monitor.store.db import Store, utcnow
+from monitor.store.models import DocumentRow, EventRow, SourceRow, VersionRow
+
+log = logging.getLogger(__name__)
+
+#: a listing with fewer than this share of its usual items is treated as broken, not as removals
+BROKEN_SHARE = 0.2
+
+
+@dataclass
+class SourceOutcome:
+    """What one source's part of a pass did."""
+
+    name: str
+    kind: str
+    status: str = "ok"  # ok, failing, blocked, broken
+    listed: int = 0
+    new: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    document_errors: int = 0
+    error: str | None = None
+    hint: str | None = None
+    duration: float = 0.0
+    baseline: bool = False
+
+    @property
+    def failed(self) -> bool:
+        return self.status != "ok"
+
+
+@dataclass
+class PassResult:
+    """The outcome of a whole pass."""
+
+    outcomes: list[SourceOutcome] = field(default_factory=list)
+    deliveries_sent: int = 0
+    delivery_errors: list[str] = field(default_factory=list)
+
+    @property
+    def any_failed(self) -> bool:
+        return any(o.failed for o in self.outcomes)
+
+    @property
+    def all_failed(self) -> bool:
+        return bool(self.outcomes) and all(o.failed for o in self.outcomes)
+
+
+@dataclass
+class _Known:
+    """A snapshot of a stored document, taken before the network work."""
+
+    id: int
+    url: str
+    fingerprint: str | None
+    status: str
+    last_checked: datetime | None
+    has_versions: bool
+    latest_sha: str | None
+    latest_text_sha: str | None
+
+
+class Pipeline:
+    """Runs passes over the configured sources."""
+
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        *,
+        http: HttpClient | None = None,
+        extractor: Extractor | None = None,
+        today: date | None = None,
+        workers: int = 4,
+        should_stop: Callable[[], bool] = lambda: False,
+        on_source_done: Callable[[SourceOutcome], None] | None = None,
+    ):
+        self.config = config
+        self.store = store
+        self.should_stop = should_stop
+        self.http = http or HttpClient(config.settings.http_settings(), store.http_cache(), should_stop=should_stop)
+        self._own_extractor = extractor is None
+        self.extractor = extractor or Extractor(
+            timeout=config.settings.extract_timeout,
+            memory_mb=config.settings.extract_memory_mb,
+            pdf_extractor=config.settings.pdf_extractor,
+        )
+        self.today = today
+        self.workers = max(1, workers)
+        self.on_source_done = on_source_done
+        self._lock = threading.Lock()
+
+    # -- the pass ------------------------------------------------------------------------
+
+    def run(self, names: Iterable[str] | None = None, *, deliver: bool = True) -> PassResult:
+        """Run every named source (default: all enabled), then deliver what is due."""
+        if names is None:
+            chosen = [s for s in self.config.sources if s.common.enabled]
+        else:
+            chosen = [self.config.source(n) for n in names]
+        result = PassResult()
+        # sources on one host run one after another (the per-host delay serialises them
+        # anyway); different hosts run side by side
+        groups: dict[str, list[SourceConfig]] = {}
+        for src in chosen:
+            groups.setdefault(self._host_key(src), []).append(src)
+
+        def run_group(group: list[SourceConfig]) -> list[SourceOutcome]:
+            outcomes = []
+            for src in group:
+                if self.should_stop():
+                    break
+                outcome = self.run_source(src)
+                outcomes.append(outcome)
+                if self.on_source_done:
+                    self.on_source_done(outcome)
+            return outcomes
+
+        try:
+            if self.workers == 1 or len(groups) == 1:
+                for group in groups.values():
+                    result.outcomes.extend(run_group(group))
+            else:
+                with ThreadPoolExecutor(max_workers=min(self.workers, len(groups))) as pool:
+                    for outcomes in pool.map(run_group, groups.values()):
+                        result.outcomes.extend(outcomes)
+        finally:
+            if self._own_extractor:
+                self.extractor.close()
+        order = {s.name: i for i, s in enumerate(chosen)}
+        result.outcomes.sort(key=lambda o: order.get(o.name, 0))
+        if deliver:
+            from monitor.deliver.outbox import deliver_after_pass
+
+            deliver_after_pass(self.config, self.store, result)
+        return result
+
+    def _host_key(self, src: SourceConfig) -> str:
+        return host_of(src.common.base_url or src.source_class.default_base_url or "") or src.name
+
+    def build_source(self, src: SourceConfig) -> Source:
+        """The adapter for one configured source, wired to the shared client."""
+        return build_source(src, self.http, today=self.today)
+
+    def run_source(self, src: SourceConfig) -> SourceOutcome:
+        """List one source, store what is new or changed, record events and health."""
+        started = time.monotonic()
+        started_at = utcnow()
+        outcome = SourceOutcome(src.name, src.kind)
+        with self.store.session() as session:
+            row = self._source_row(session, src)
+            source_id = row.id
+            previous_count = row.last_item_count
+            outcome.baseline = row.last_ok_at is None and not row.documents
+        try:
+            adapter = self.build_source(src)
+            refs = self._dedupe(adapter.list_documents())
+            outcome.listed = len(refs)
+            if previous_count and (not refs or (previous_count >= 10 and len(refs) < previous_count * BROKEN_SHARE)):
+                raise ListingBrokenError(
+                    f"the listing gave {len(refs)} documents where the last good pass gave {previous_count}; "
+                    "the publisher's page has probably changed"
+                )
+            for ref in refs:
+                if self.should_stop():
+                    raise FetchError(ref.url, "pass interrupted (shutting down)")
+                self._process(src, source_id, adapter, ref, outcome)
+            if getattr(adapter, "reports_removals", True):
+                self._mark_removed(source_id, {r.key for r in refs}, outcome)
+        except BlockedError as exc:
+            outcome.status, outcome.error, outcome.hint = "blocked", f"blocked by the publisher: {exc}", exc.hint
+        except ListingBrokenError as exc:
+            outcome.status, outcome.error = "broken", f"listing looks broken: {exc}"
+            outcome.hint = "the publisher may have changed its site; check the page in a browser and report it"
+        except FetchError as exc:
+            outcome.status, outcome.error = "failing", str(exc)
+            outcome.hint = "the site may be down or unreachable; the next pass tries again"
+        except Exception as exc:  # noqa: BLE001 - one source's bug must not stop the others
+            log.exception("source %s failed", src.name)
+            outcome.status, outcome.error = "failing", f"{type(exc).__name__}: {exc}"
+            outcome.hint = "this looks like a bug in the monitor; please report it with the log"
+        outcome.duration = time.monotonic() - started
+        record_outcome(self.store, self.config, source_id, outcome, started_at)
+        log.info(
+            "%s: %s, %d listed, %d new, %d changed, %d removed%s",
+            src.name,
+            outcome.status,
+            outcome.listed,
+            outcome.new,
+            outcome.changed,
+            outcome.removed,
+            f" ({outcome.error})" if outcome.error else "",
+        )
+        return outcome
+
+    # -- pieces --------------------------------------------------------------------------
+
+    @staticmethod
+    def _dedupe(refs: Iterable[DocumentRef]) -> list[DocumentRef]:
+        seen: dict[str, DocumentRef] = {}
+        for ref in refs:
+            seen.setdefault(ref.key, ref)
+        return list(seen.values())
+
+    def _source_row(self, session, src: SourceConfig) -> SourceRow:  # type: ignore[no-untyped-def]
+        row = session.scalar(select(SourceRow).where(SourceRow.name == src.name))
+        if row is None:
+            row = SourceRow(name=src.name, kind=src.kind, health="new", consecutive_failures=0, failure_alerted=0)
+            session.add(row)
+            session.flush()
+        elif row.kind != src.kind:
+            row.kind = src.kind
+        return row
+
+    def _snapshot(self, source_id: int, key: str) -> _Known | None:
+        with self.store.session() as session:
+            doc = session.scalar(select(DocumentRow).where(DocumentRow.source_id == source_id, DocumentRow.key == key))
+            if doc is None:
+                return None
+            latest = session.scalar(
+                select(VersionRow).where(VersionRow.document_id == doc.id).order_by(VersionRow.number.desc()).limit(1)
+            )
+            return _Known(
+                doc.id,
+                doc.url,
+                doc.fingerprint,
+                doc.status,
+                doc.last_checked,
+                latest is not None,
+                latest.sha256 if latest else None,
+                latest.text_sha256 if latest else None,
+            )
+
+    def _needs_fetch(self, src: SourceConfig, known: _Known | None, ref: DocumentRef, now: datetime) -> bool:
+        if known is None or not known.has_versions or known.status in ("error", "removed"):
+            return True
+        if ref.url != known.url:
+            return True
+        if ref.fingerprint and ref.fingerprint != known.fingerprint:
+            return True
+        recheck = src.common.recheck_days if src.common.recheck_days is not None else self.config.settings.recheck_days
+        return known.last_checked is None or now - known.last_checked >= timedelta(days=recheck)
+
+    def _process(self, src: SourceConfig, source_id: int, adapter: Source, ref: DocumentRef, outcome: SourceOutcome) -> None:
+        now = utcnow()
+        known = self._snapshot(source_id, ref.key)
+        if not self._needs_fetch(src, known, ref, now):
+            self._touch(source_id, ref, now, fetched=False)
+            outcome.unchanged += 1
+            return
+        try:
+            response = self.http.get(
+                ref.url,
+                conditional=bool(known and known.has_versions),
+                cache_body=False,
+                to_dir=self.store.blobs.tmp,
+                allowed_hosts=adapter.allowed_hosts(),
+            )
+        except BlockedError:
+            raise
+        except FetchError as exc:
+            self._record_document_error(source_id, ref, now, f"download failed: {exc}", known, outcome)
+            return
+        if response.not_modified or response.status == 304:
+            self._touch(source_id, ref, now, fetched=True)
+            outcome.unchanged += 1
+            return
+        assert response.path is not None
+        if known and response.sha256 == known.latest_sha:
+            response.path.unlink(missing_ok=True)
+            self._touch(source_id, ref, now, fetched=True)
+            outcome.unchanged += 1
+            return
+        blob = self.store.blobs.adopt(response.path, response.sha256)
+        extracted = self.extractor.extract(blob, response.content_type, src.kind)
+        text = extracted.text
+        text_sha = sha256_text(text)
+        self._store_version(src, source_id, ref, response, extracted, text, text_sha, known, now, outcome)
+
+    def _touch(self, source_id: int, ref: DocumentRef, now: datetime, *, fetched: bool) -> None:
+        with self.store.session() as session:
+            doc = session.scalar(select(DocumentRow).where(DocumentRow.source_id == source_id, DocumentRow.key == ref.key))
+            if doc is None:
+                return
+            self._apply_listing(doc, ref, now)
+            if fetched:
+                doc.last_checked = now
+                doc.status, doc.error = "ok", None
+
+    @staticmethod
+    def _apply_listing(doc: DocumentRow, ref: DocumentRef, now: datetime) -> None:
+        doc.url = ref.url
+        doc.title = ref.title or doc.title
+        doc.kind = ref.kind or doc.kind
+        doc.published = ref.published or doc.published
+        doc.fingerprint = ref.fingerprint
+        if ref.meta:
+            doc.meta = {**(doc.meta or {}), **_jsonable(ref.meta)}
+        doc.last_seen = now
+        if doc.status == "removed":
+            doc.status, doc.gone_since = "ok", None
+
+    def _new_document(self, session, source_id: int, ref: DocumentRef, now: datetime) -> DocumentRow:  # type: ignore[no-untyped-def]
+        doc = DocumentRow(
+            source_id=source_id,
+            key=ref.key,
+            url=ref.url,
+            title=ref.title,
+            kind=ref.kind,
+            published=ref.published,
+            meta=_jsonable(ref.meta),
+            fingerprint=ref.fingerprint,
+            first_seen=now,
+            last_seen=now,
+            status="ok",
+        )
+        session.add(doc)
+        session.flush()
+        return doc
+
+    def _severity(self, src: SourceConfig, default: str, baseline: bool) -> str:
+        if baseline:
+            return "info"
+        return src.common.severity or default
+
+    def _is_baseline(self, src: SourceConfig, outcome: SourceOutcome) -> bool:
+        alerts = src.common.baseline_alerts
+        if alerts is None:
+            alerts = self.config.settings.baseline_alerts
+        return outcome.baseline and not alerts
+
+    def _record_document_error(
+        self, source_id: int, ref: DocumentRef, now: datetime, error: str, known: _Known | None, outcome: SourceOutcome
+    ) -> None:
+        outcome.document_errors += 1
+        src = self.config.source(outcome.name)
+        baseline = self._is_baseline(src, outcome)
+        with self.store.session() as session:
+            source = session.get(SourceRow, source_id)
+            if known is None:
+                doc = self._new_document(session, source_id, ref, now)
+                doc.status, doc.error = "error", error
+                outcome.new += 1
+                record_event(
+                    session,
+                    source,
+                    "new_document",
+                    self._severity(src, "normal", baseline),
+                    f"New: {ref.title} (not downloaded: {error})",
+                    {
+                        "kind": ref.kind,
+                        "published": ref.published.isoformat() if ref.published else None,
+                        "meta": doc.meta,
+                        "error": error,
+                        "baseline": baseline,
+                    },
+                    document=doc,
+                )
+            else:
+                doc = session.get(DocumentRow, known.id)
+                self._apply_listing(doc, ref, now)
+                doc.last_checked = now
+                doc.status, doc.error = "error", error
+
+    def _store_version(
+        self,
+        src: SourceConfig,
+        source_id: int,
+        ref: DocumentRef,
+        response,  # type: ignore[no-untyped-def]
+        extracted,  # type: ignore[no-untyped-def]
+        text: str,
+        text_sha: str,
+        known: _Known | None,
+        now: datetime,
+        outcome: SourceOutcome,
+    ) -> None:
+        baseline = self._is_baseline(src, outcome)
+        with self.store.session() as session:
+            source = session.get(SourceRow, source_id)
+            if known is None:
+                doc = self._new_document(session, source_id, ref, now)
+            else:
+                doc = session.get(DocumentRow, known.id)
+                self._apply_listing(doc, ref, now)
+            previous = session.scalar(
+                select(VersionRow).where(VersionRow.document_id == doc.id).order_by(VersionRow.number.desc()).limit(1)
+            )
+            version = VersionRow(
+                document_id=doc.id,
+                number=(previous.number + 1) if previous else 1,
+                fetched_at=now,
+                sha256=response.sha256,
+                blob_path=self.store.blobs.relative(response.sha256),
+                content_type=extracted.content_type or response.content_type,
+                size=response.size,
+                etag=response.etag,
+                last_modified=response.last_modified,
+                text=text,
+                text_sha256=text_sha,
+                pages=len(extracted.pages),
+                extract_error=extracted.error,
+                meta=_jsonable(extracted.meta),
+            )
+            session.add(version)
+            session.flush()
+            doc.meta = {**(doc.meta or {}), **_jsonable(extracted.meta)}
+            doc.last_checked = now
+            doc.status = "ok"
+            doc.error = f"text not extracted: {extracted.error}" if extracted.error else None
+            if extracted.error:
+                outcome.document_errors += 1
+            had_event = known is not None and session.scalar(
+                select(EventRow.id).where(EventRow.document_id == doc.id, EventRow.type == "new_document").limit(1)
+            )
+            details_common = {
+                "kind": doc.kind,
+                "published": doc.published.isoformat() if doc.published else None,
+                "meta": doc.meta,
+                "blob_path": str(Path("blobs") / version.blob_path),
+                "pages": version.pages,
+                "version": version.number,
+                "sha256": version.sha256,
+                "extract_error": extracted.error,
+                "empty_text": extracted.empty,
+            }
+            if previous is None:
+                doc.last_changed = now
+                if not had_event:
+                    outcome.new += 1
+                    record_event(
+                        session,
+                        source,
+                        "new_document",
+                        self._severity(src, "normal", baseline),
+                        f"New: {doc.title}",
+                        {**details_common, "baseline": baseline},
+                        document=doc,
+                        version_id=version.id,
+                    )
+                detect_for_version(self.config, src, session, source, doc, version, None, baseline=baseline)
+            elif previous.text_sha256 == text_sha:
+                # same words in new bytes (a re-rendered PDF): kept, but not news
+                outcome.unchanged += 1
+            else:
+                doc.last_changed = now
+                outcome.changed += 1
+                diff = change_details(self.config, src, previous.text, text)
+                record_event(
+                    session,
+                    source,
+                    "changed",
+                    self._severity(src, "normal", False),
+                    f"Changed: {doc.title} ({diff['summary']})",
+                    {**details_common, **diff, "previous_version": previous.number},
+                    document=doc,
+                    version_id=version.id,
+                )
+                detect_for_version(self.config, src, session, source, doc, version, previous, baseline=False)
+
+    def _mark_removed(self, source_id: int, listed: set[str], outcome: SourceOutcome) -> None:
+        now = utcnow()
+        src = self.config.source(outcome.name)
+        with self.store.session() as session:
+            source = session.get(SourceRow, source_id)
+            gone = session.scalars(
+                select(DocumentRow).where(DocumentRow.source_id == source_id, DocumentRow.status != "removed")
+            ).all()
+            for doc in gone:
+                if doc.key in listed:
+                    continue
+                doc.status, doc.gone_since = "removed", now
+                outcome.removed += 1
+                record_event(
+                    session,
+                    source,
+                    "removed",
+                    self._severity(src, "normal", False),
+                    f"Removed by the publisher: {doc.title} (our copies are kept)",
+                    {"last_seen": doc.last_seen.isoformat() + "Z", "meta": doc.meta},
+                    document=doc,
+                )
+
+
+def build_source(src: SourceConfig, http: HttpClient, *, today: date | None = None) -> Source:
+    """An adapter instance for one configured source."""
+    extra: dict[str, Any] = {"today": today} if today else {}
+    context = SourceContext(
+        name=src.name,
+        base_url=src.common.base_url,
+        http=http,
+        allowed_hosts=frozenset(h.lower() for h in src.common.allowed_hosts),
+        extra=extra,
+    )
+    return src.source_class(src.settings, context)
+
+
+def _jsonable(value: Any) -> Any:
+    """Meta made JSON-safe (dates as ISO strings)."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def run_pass(config: Config, store: Store, names: Iterable[str] | None = None, **kwargs: Any) -> PassResult:
+    """One pass over the named (default: all enabled) sources."""
+    return Pipeline(config, store, **kwargs).run(names)

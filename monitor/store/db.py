@@ -1,0 +1,139 @@
+"""Opening the store: engine, pragmas, self-upgrading schema, and the HTTP cache."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from monitor.http import CachedResponse
+from monitor.store.blobs import BlobStore
+from monitor.store.models import HttpCacheRow
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def utcnow() -> datetime:
+    """Now in UTC, without tzinfo (stored naive, always UTC)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine; SQLite gets WAL, foreign keys and a generous busy timeout."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def upgrade_schema(engine: Engine) -> None:
+    """Bring the schema to the newest revision (Alembic), creating it on first use."""
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "head")
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The schema's current Alembic revision, or None for an empty database."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+class Store:
+    """The database and the blob folder of one data directory."""
+
+    def __init__(self, database_url: str, data_dir: Path, *, migrate: bool = True):
+        self.data_dir = data_dir
+        self.database_url = database_url
+        if database_url.startswith("sqlite:///"):
+            Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.engine = make_engine(database_url)
+        if migrate:
+            upgrade_schema(self.engine)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.blobs = BlobStore(data_dir / "blobs")
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session committed on success, rolled back on error."""
+        session = self.sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def http_cache(self) -> StoreHttpCache:
+        """The conditional-request cache backed by this store."""
+        return StoreHttpCache(self)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+class StoreHttpCache:
+    """monitor.http.HttpCache kept in the `http_cache` table, bodies in the blob store."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    @staticmethod
+    def _key(url: str) -> str:
+        return hashlib.sha256(url.encode("utf-8")).hexdigest()
+
+    def lookup(self, url: str) -> CachedResponse | None:
+        with self.store.session() as session:
+            row = session.get(HttpCacheRow, self._key(url))
+            if row is None or not (row.etag or row.last_modified):
+                return None
+            body = None
+            if row.body_sha256 and self.store.blobs.has(row.body_sha256):
+                body = self.store.blobs.read(row.body_sha256)
+            elif row.body_sha256:
+                # the cached body is gone: ask unconditionally rather than trust a 304
+                return None
+            return CachedResponse(row.etag, row.last_modified, body, row.content_type)
+
+    def remember(self, url: str, entry: CachedResponse) -> None:
+        body_sha = self.store.blobs.put_bytes(entry.body) if entry.body is not None else None
+        with self.store.session() as session:
+            row = session.get(HttpCacheRow, self._key(url))
+            if row is None:
+                row = HttpCacheRow(url_sha256=self._key(url), url=url)
+                session.add(row)
+            row.etag = entry.etag
+            row.last_modified = entry.last_modified
+            row.body_sha256 = body_sha
+            row.content_type = entry.content_type or ""
+            row.updated_at = utcnow()
+
+    def urls(self) -> list[str]:
+        with self.store.session() as session:
+            return list(session.scalars(select(HttpCacheRow.url)))
