@@ -160,7 +160,7 @@ def test_known_documents_wait_for_the_recheck_cadence(site, tmp_path):
     [
         (b"", "empty file"),
         (b"%PDF-1.4\n1 0 obj << /Type /Catalog", "unreadable PDF"),
-        (b"<html><body>Sorry, not found</body></html>", None),
+        (b"<html><body>Sorry, not found</body></html>", "HTML page"),
     ],
 )
 def test_a_bad_document_is_recorded_and_the_pass_goes_on(site, tmp_path, body, expected):
@@ -172,11 +172,8 @@ def test_a_bad_document_is_recorded_and_the_pass_goes_on(site, tmp_path, body, e
     docs = {d["key"].rsplit("/", 1)[-1]: d for d in monitor.documents()}
     assert docs["a.pdf"]["versions"] == 1 and docs["b.pdf"]["versions"] == 1
     bad = docs["bad.pdf"]
-    if expected:
-        assert expected in bad["error"]
-        assert bad["versions"] == 1  # the bytes are kept even when unreadable
-    else:
-        assert bad["error"] is None  # HTML served as PDF is read as the HTML it is
+    assert expected in bad["error"]
+    assert bad["versions"] == 1  # the bytes are kept even when unreadable
     new = {e["document_key"].rsplit("/", 1)[-1]: e for e in by_type(monitor.events(), "new_document")}
     assert set(new) == {"a.pdf", "bad.pdf", "b.pdf"}
 
