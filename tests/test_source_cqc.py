@@ -114,6 +114,8 @@ def test_api_location_lists_each_report_with_its_ratings(server, http, with_key)
     assert [r.key for r in refs] == [R_2024, R_2021, R_2013]
     hit = server.hits_for(f"/api/locations/{LOC1}")[0]
     assert hit.headers[API_KEY_HEADER] == KEY
+    # the key travels in a header only: URLs and meta are stored and mailed
+    assert all(KEY not in r.url and KEY not in json.dumps(r.meta) for r in refs)
 
     common = {
         "location_id": LOC1,

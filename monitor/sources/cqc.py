@@ -369,21 +369,20 @@ class CqcSource(Source):
         pattern = re.compile(
             rf"{re.escape(ASSESSMENT_INDEX_PATH)}/{re.escape(slug)}-(\d{{2}})(\d{{2}})(-[\w-]+)?/?$"
         )
-        found: list[tuple[int, int, int, str]] = []
+        overviews: list[tuple[int, int, str]] = []
         for link in soup.find_all("a", href=True):
             absolute = urljoin(index_url, str(link["href"]))
             match = pattern.search(urlsplit(absolute).path)
-            if match:
-                month, year, rest = int(match.group(1)), int(match.group(2)), match.group(3) or ""
-                # the overview page (no "-theme..." suffix) wins over theme pages of the same month
-                found.append((year, month, 0 if "theme" in rest else 1, absolute))
-        overviews = [item for item in found if item[2] == 1]
+            # theme pages ("-theme1-needs") belong to an assessment; the overview has no theme suffix
+            if match and "theme" not in (match.group(3) or ""):
+                overviews.append((int(match.group(2)), int(match.group(1)), absolute))
         if not overviews:
             raise ListingBrokenError(
                 f"{index_url}: expected a link to {ASSESSMENT_INDEX_PATH}/{slug}-MMYY for local authority "
                 f"{authority!r}, found none; set assessment_url to the assessment's page"
             )
-        return max(overviews)[3]
+        # newest by (year, month) of the MMYY in the path
+        return max(overviews)[2]
 
     # -- reading documents --------------------------------------------------------------
 
