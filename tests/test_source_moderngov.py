@@ -1,0 +1,631 @@
+"""The moderngov source against a real local server playing Harrow's ModernGov site.
+
+Fixtures in tests/fixtures/moderngov/ are written in the shape of the real web-service XML
+(../shared/fixtures/moderngov/webservice/) and of the HTML described in its NOTES.md. The
+window is measured from a fixed day (context.extra["today"]) so no test depends on the clock.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from lxml import etree
+from pydantic import ValidationError
+
+from monitor.errors import BlockedError, ConfigError, FetchError, ListingBrokenError
+from monitor.sources import source_class
+from monitor.sources.base import DocumentRef, SourceContext
+from monitor.sources.moderngov import (
+    ModernGovSource,
+    absolute_url,
+    classify,
+    date_in_text,
+    document_key,
+    parse_get_meeting,
+    parse_get_meetings,
+    parse_meeting_page,
+    parse_meetings_page,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "moderngov"
+TODAY = date(2026, 2, 20)  # window: 22/11/2025 .. 21/04/2026 with the default 90/60 days
+
+
+def make_source(server, http, today=TODAY, **keys) -> ModernGovSource:
+    settings = ModernGovSource.Settings(**{"committees": [249], **keys})
+    return ModernGovSource(
+        settings, SourceContext(name="harrow-committees", base_url=server.url, http=http, extra={"today": today})
+    )
+
+
+def _fixture(name: str, server) -> bytes:
+    return (FIXTURES / name).read_text().replace("__BASE__", server.url).encode()
+
+
+def _by_query(server, param: str, pattern: str, content_type: str):
+    """A route handler that answers with the fixture named after one query parameter's value."""
+
+    def handler(request):
+        query = parse_qs(urlsplit(request.path).query)
+        value = (query.get(param) or [""])[0]
+        path = FIXTURES / pattern.format(value)
+        if not path.is_file():
+            return 404, {"Content-Type": "text/plain"}, b"not found"
+        return 200, {"Content-Type": content_type}, _fixture(path.name, server)
+
+    return handler
+
+
+def serve_webservice(server) -> None:
+    xml = "text/xml; charset=utf-8"
+    server.add("/mgWebService.asmx/GetMeetings", handler=_by_query(server, "lCommitteeId", "GetMeetings_{}.xml", xml))
+    server.add("/mgWebService.asmx/GetMeeting", handler=_by_query(server, "lMeetingId", "GetMeeting_{}.xml", xml))
+
+
+def serve_html(server) -> None:
+    page = "text/html; charset=utf-8"
+    server.add("/ieListMeetings.aspx", handler=_by_query(server, "CId", "ieListMeetings_{}.html", page))
+    server.add("/ieListDocuments.aspx", handler=_by_query(server, "MId", "ieListDocuments_{}.html", page))
+
+
+def queries(server, path: str) -> list[dict[str, str]]:
+    return [{k: v[0] for k, v in parse_qs(hit.query).items()} for hit in server.hits_for(path)]
+
+
+# -- expected documents ---------------------------------------------------------------------------
+
+FEB = {"meeting_id": 66120, "meeting_date": "2026-02-19", "meeting_status": "Confirmed"}
+DEC = {"meeting_id": 66101, "meeting_date": "2025-12-11", "meeting_status": "Cancelled"}
+BUDGET = {"number": "5", "title": "Revenue Budget 2026/27 and Medium Term Financial Strategy"}
+CAPITAL = {"number": "6", "title": "Capital Programme 2026/27 to 2028/29"}
+
+
+def ref(base, key, path, raw_title, kind, published, meeting, item, publication, via, also=None, when="19 Feb 2026"):
+    meta = {
+        "committee_id": 249,
+        "committee": "Cabinet",
+        **meeting,
+        "agenda_item": item,
+        "document_type": kind,
+        "publication_date": publication,
+        "raw_title": raw_title,
+        "listed_via": via,
+    }
+    if also:
+        meta["also_listed_under"] = also
+    return DocumentRef(
+        key=key,
+        url=f"{base}/{path}",
+        title=f"Cabinet, {when}: {raw_title}",
+        published=published,
+        kind=kind,
+        meta=meta,
+        fingerprint=publication,
+    )
+
+
+def expected_webservice(base: str) -> list[DocumentRef]:
+    ws = "webservice"
+    convert = "mgConvert2PDF.aspx?ID="
+    return [
+        ref(base, "s247901", convert + "247901", "Q2 Performance Report", "report", date(2025, 12, 3), DEC,
+            {"number": "4", "title": "Quarterly Performance Report Q2 2025/26"}, "2025-12-03", ws, when="11 Dec 2025"),
+        ref(base, "mg66101-T0", "mgConvert2PDF.aspx?ID=66101&T=0", "Agenda Frontsheet", "agenda", date(2025, 12, 11),
+            DEC, None, None, ws, when="11 Dec 2025"),
+        ref(base, "s248101", convert + "248101", "Minutes - 15 January 2026", "minutes", date(2026, 2, 11), FEB,
+            {"number": "2", "title": "Minutes"}, "2026-02-11", ws),
+        ref(base, "s248110", convert + "248110", "Revenue Budget 2026-27 and MTFS report", "report", date(2026, 2, 11),
+            FEB, BUDGET, "2026-02-11", ws),
+        ref(base, "s248111", convert + "248111", "Appendix 1 - Budget Book", "report", date(2026, 2, 11), FEB, BUDGET,
+            "2026-02-11", ws, also=[CAPITAL]),
+        ref(base, "s248130", convert + "248130", "Supplementary Information - Schools Funding Formula", "supplementary",
+            date(2026, 2, 18), FEB, BUDGET, "2026-02-18", ws),
+        # no publication date: published falls back to the meeting date
+        ref(base, "s248120", convert + "248120", "Capital Programme report", "report", date(2026, 2, 19), FEB, CAPITAL,
+            None, ws),
+        ref(base, "s248140", convert + "248140", "Children's Services - Ofsted Action Plan", "report", date(2026, 2, 11),
+            FEB, {"number": "7", "title": "Children's Services Improvement Plan"}, "2026-02-11", ws),
+        # 248150 is restricted (exempt) and is not listed
+        ref(base, "s248160", convert + "248160", "Decision notice - Call-in of Parking Review", "decision",
+            date(2026, 2, 20), FEB, {"number": "9", "title": "Call-in of Parking Review Decision"}, "2026-02-20", ws),
+        ref(base, "mg66120-T0", "mgConvert2PDF.aspx?ID=66120&T=0", "Agenda Frontsheet", "agenda", date(2026, 2, 19),
+            FEB, None, None, ws),
+        ref(base, "pack66120", "mgChooseDocPack.aspx?ID=66120", "Agenda reports pack", "agenda", date(2026, 2, 19), FEB,
+            None, None, ws),
+        ref(base, "mg11206-T9", "mgConvert2PDF.aspx?ID=11206&T=9", "Supplemental Agenda 1", "supplementary",
+            date(2026, 2, 19), FEB, None, None, ws),
+        ref(base, "g66120-T1", "documents/g66120/Printed%20minutes%2019th-Feb-2026%2018.30%20Cabinet.pdf?T=1",
+            "Printed minutes", "minutes", date(2026, 2, 19), FEB, None, None, ws),
+        ref(base, "g66120-T2", "documents/g66120/Decisions%2019th-Feb-2026%2018.30%20Cabinet.pdf?T=2",
+            "Printed decisions", "decision", date(2026, 2, 19), FEB, None, None, ws),
+    ]
+
+
+def expected_html(base: str) -> list[DocumentRef]:
+    h = "html"
+    feb, dec = date(2026, 2, 19), date(2025, 12, 11)
+    return [
+        ref(base, "s247901", "documents/s247901/Q2%20Performance%20Report.pdf", "Q2 Performance Report", "report", dec,
+            DEC, {"number": "4", "title": "Quarterly Performance Report Q2 2025/26"}, None, h, when="11 Dec 2025"),
+        ref(base, "mg66101-T0", "mgConvert2PDF.aspx?ID=66101&T=0", "Agenda Frontsheet", "agenda", dec, DEC, None, None,
+            h, when="11 Dec 2025"),
+        ref(base, "s248101", "documents/s248101/Minutes%20-%2015%20January%202026.pdf", "Minutes - 15 January 2026",
+            "minutes", feb, FEB | {"meeting_status": None}, {"number": "2", "title": "Minutes - 15 January 2026"}, None,
+            h),
+        ref(base, "s248110", "documents/s248110/Revenue%20Budget%202026-27%20and%20MTFS%20report.pdf",
+            "Revenue Budget 2026-27 and MTFS report", "report", feb, FEB | {"meeting_status": None}, BUDGET, None, h),
+        ref(base, "s248111", "documents/s248111/Appendix%201%20-%20Budget%20Book.pdf", "Appendix 1 - Budget Book",
+            "report", feb, FEB | {"meeting_status": None}, BUDGET, None, h, also=[CAPITAL]),
+        ref(base, "s248130", "documents/s248130/Supplementary%20Information%20-%20Schools%20Funding%20Formula.pdf",
+            "Supplementary Information - Schools Funding Formula", "supplementary", feb, FEB | {"meeting_status": None},
+            BUDGET, None, h),
+        # the page links the report from the item's title, so its title is the item's
+        ref(base, "s248120", "documents/s248120/Capital%20Programme%20report.pdf", "Capital Programme 2026/27 to 2028/29",
+            "report", feb, FEB | {"meeting_status": None}, CAPITAL, None, h),
+        ref(base, "s248140", "documents/s248140/Childrens%20Services%20-%20Ofsted%20Action%20Plan.pdf",
+            "Children's Services - Ofsted Action Plan", "report", feb, FEB | {"meeting_status": None},
+            {"number": "7", "title": "Children's Services - Ofsted Action Plan"}, None, h),
+        ref(base, "s248160", "documents/s248160/Decision%20notice%20-%20Call-in%20of%20Parking%20Review.pdf",
+            "Decision notice - Call-in of Parking Review", "decision", feb, FEB | {"meeting_status": None},
+            {"number": "9", "title": "Call-in of Parking Review Decision"}, None, h),
+        ref(base, "mg66120-T0", "mgConvert2PDF.aspx?ID=66120&T=0", "Agenda Frontsheet", "agenda", feb,
+            FEB | {"meeting_status": None}, None, None, h),
+        ref(base, "pack66120", "mgChooseDocPack.aspx?ID=66120", "Agenda reports pack", "agenda", feb,
+            FEB | {"meeting_status": None}, None, None, h),
+        ref(base, "mg11206-T9", "mgConvert2PDF.aspx?ID=11206&T=9", "Supplemental Agenda 1", "supplementary", feb,
+            FEB | {"meeting_status": None}, None, None, h),
+        ref(base, "g66120-T1", "documents/g66120/Printed%20minutes%2019th-Feb-2026%2018.30%20Cabinet.pdf?T=1",
+            "Printed minutes", "minutes", feb, FEB | {"meeting_status": None}, None, None, h),
+        ref(base, "g66120-T2", "documents/g66120/Decisions%2019th-Feb-2026%2018.30%20Cabinet.pdf?T=2",
+            "Printed decisions", "decision", feb, FEB | {"meeting_status": None}, None, None, h),
+    ]
+
+
+def assert_refs(got: list[DocumentRef], want: list[DocumentRef]) -> None:
+    """Field by field, so a failure names the document and the field that differs."""
+    assert [r.key for r in got] == [r.key for r in want]
+    for g, w in zip(got, want, strict=True):
+        for name in ("url", "title", "published", "kind", "fingerprint"):
+            assert getattr(g, name) == getattr(w, name), (w.key, name)
+        assert g.meta == w.meta, w.key
+
+
+# -- web service ----------------------------------------------------------------------------------
+
+
+def test_registered_under_its_kind():
+    assert source_class("moderngov") is ModernGovSource
+
+
+def test_webservice_lists_every_document_of_the_window(server, http):
+    serve_webservice(server)
+    serve_html(server)
+    got = list(make_source(server, http).list_documents())
+    assert_refs(got, expected_webservice(server.url))
+
+
+def test_webservice_window_is_sent_as_dd_mm_yyyy_and_filtered_here(server, http):
+    # the fixture lists 14 Oct 2025 and 25 Jun 2026 although they are outside the window we
+    # asked for (some servers ignore it): they must not be read
+    serve_webservice(server)
+    serve_html(server)
+    list(make_source(server, http).list_documents())
+    assert queries(server, "/mgWebService.asmx/GetMeetings") == [
+        {"lCommitteeId": "249", "sFromDate": "22/11/2025", "sToDate": "21/04/2026"}
+    ]
+    assert [q["lMeetingId"] for q in queries(server, "/mgWebService.asmx/GetMeeting")] == ["66101", "66120", "66140"]
+    # 66140 has nothing published: its page is not fetched for packs
+    assert [q["MId"] for q in queries(server, "/ieListDocuments.aspx")] == ["66101", "66120"]
+    assert server.hits_for("/ieListMeetings.aspx") == []
+
+
+def test_window_moves_with_today_and_settings(server, http):
+    serve_webservice(server)
+    serve_html(server)
+    source = make_source(server, http, today="2026-06-01", days_back=10, days_ahead=30)
+    assert source.window() == (date(2026, 5, 22), date(2026, 7, 1))
+    assert [(m.meeting_id, m.date, m.status) for m in source.webservice_meetings(249)] == [
+        (66180, date(2026, 6, 25), "Confirmed")
+    ]
+
+
+def test_meeting_packs_can_be_switched_off(server, http):
+    serve_webservice(server)
+    got = list(make_source(server, http, meeting_packs=False).list_documents())
+    want = [r for r in expected_webservice(server.url) if r.key.startswith("s")]
+    assert_refs(got, want)
+    assert server.hits_for("/ieListDocuments.aspx") == []
+
+
+def test_committee_names_override_publisher_titles(server, http):
+    serve_webservice(server)
+    source = make_source(server, http, meeting_packs=False, committee_names={249: "Cabinet (Harrow)"})
+    first = next(iter(source.list_documents()))
+    assert first.meta["committee"] == "Cabinet (Harrow)"
+    assert first.title == "Cabinet (Harrow), 11 Dec 2025: Q2 Performance Report"
+
+
+def test_document_listed_under_two_committees_is_yielded_once(server, http):
+    serve_webservice(server)
+    server.add("/mgWebService.asmx/GetMeetings", handler=lambda request: (
+        200, {"Content-Type": "text/xml"}, _fixture("GetMeetings_249.xml", server).replace(b">249<", b">" + (
+            parse_qs(urlsplit(request.path).query)["lCommitteeId"][0].encode()) + b"<")))
+    got = list(make_source(server, http, committees=[249, 288], meeting_packs=False).list_documents())
+    assert len(got) == len({r.key for r in got}) == 8
+    assert {r.meta["committee_id"] for r in got} == {249}
+
+
+# -- fallback to HTML -----------------------------------------------------------------------------
+
+
+def test_webservice_404_falls_back_to_html_pages(server, http):
+    serve_html(server)  # no web-service routes: the server answers 404
+    got = list(make_source(server, http).list_documents())
+    assert_refs(got, expected_html(server.url))
+    assert len(server.hits_for("/mgWebService.asmx/GetMeetings")) == 1
+    assert server.hits_for("/mgWebService.asmx/GetMeeting") == []
+    assert queries(server, "/ieListMeetings.aspx") == [{"CId": "249", "Year": "0"}]
+    assert [q["MId"] for q in queries(server, "/ieListDocuments.aspx")] == ["66101", "66120", "66140"]
+
+
+def test_attachment_keys_are_the_same_on_both_roads(server, http):
+    serve_webservice(server)
+    serve_html(server)
+    ws = {r.key for r in make_source(server, http).list_documents()}
+    html = {r.key for r in make_source(server, http, use_webservice=False).list_documents()}
+    assert ws == html
+
+
+def test_webservice_html_error_page_falls_back(server, http):
+    serve_html(server)
+    error = "<!DOCTYPE html><html><head><title>Runtime Error</title></head><body>Server Error in '/' Application.</body></html>"
+    server.add("/mgWebService.asmx/GetMeetings", error)
+    assert_refs(list(make_source(server, http).list_documents()), expected_html(server.url))
+
+
+def test_webservice_500_falls_back_after_retries(server, http):
+    serve_html(server)
+    server.add("/mgWebService.asmx/GetMeetings", "oops", status=500, content_type="text/plain")
+    got = list(make_source(server, http).list_documents())
+    assert_refs(got, expected_html(server.url))
+    assert len(server.hits_for("/mgWebService.asmx/GetMeetings")) == 3  # http fixture: 2 retries
+
+
+def test_service_off_is_remembered_for_later_committees(server, http):
+    serve_html(server)
+    server.add("/ieListMeetings.aspx", handler=lambda request: (
+        200, {"Content-Type": "text/html"}, _fixture("ieListMeetings_249.html", server)))
+    list(make_source(server, http, committees=[249, 288]).list_documents())
+    assert len(server.hits_for("/mgWebService.asmx/GetMeetings")) == 1
+    assert [q["CId"] for q in queries(server, "/ieListMeetings.aspx")] == ["249", "288"]
+
+
+def test_getmeeting_off_reads_that_meetings_page(server, http):
+    serve_webservice(server)
+    serve_html(server)
+    server.add("/mgWebService.asmx/GetMeeting", "gone", status=404, content_type="text/plain")
+    got = list(make_source(server, http).list_documents())
+    html = {r.key: r for r in expected_html(server.url)}
+    # statuses still come from GetMeetings
+    assert [(r.key, r.meta["meeting_status"], r.meta["listed_via"]) for r in got] == [
+        (k, "Cancelled" if r.meta["meeting_id"] == 66101 else "Confirmed", "webservice") for k, r in html.items()
+    ]
+    assert [r.url for r in got] == [r.url for r in html.values()]
+
+
+def test_use_webservice_false_never_calls_it(server, http):
+    serve_webservice(server)
+    serve_html(server)
+    got = list(make_source(server, http, use_webservice=False).list_documents())
+    assert_refs(got, expected_html(server.url))
+    assert server.hits_for("/mgWebService.asmx/GetMeetings") == []
+
+
+# -- refusals and breakage ------------------------------------------------------------------------
+
+
+def test_403_from_webservice_is_blocked_not_fallback(server, http):
+    serve_html(server)
+    server.add("/mgWebService.asmx/GetMeetings", "Forbidden", status=403, content_type="text/plain")
+    with pytest.raises(BlockedError) as caught:
+        list(make_source(server, http).list_documents())
+    assert caught.value.status == 403
+    assert server.hits_for("/ieListMeetings.aspx") == []
+
+
+def test_403_from_html_pages_is_blocked(server, http):
+    server.add("/ieListMeetings.aspx", "Forbidden", status=403, content_type="text/plain")
+    with pytest.raises(BlockedError):
+        list(make_source(server, http, use_webservice=False).list_documents())
+
+
+def test_403_on_pack_page_is_blocked(server, http):
+    serve_webservice(server)
+    server.add("/ieListDocuments.aspx", "Forbidden", status=403, content_type="text/plain")
+    with pytest.raises(BlockedError):
+        list(make_source(server, http).list_documents())
+
+
+def test_malformed_xml_is_listing_broken_naming_the_url(server, http):
+    server.add("/mgWebService.asmx/GetMeetings", '<?xml version="1.0"?><getmeetings><committee>', content_type="text/xml")
+    with pytest.raises(ListingBrokenError, match=r"mgWebService\.asmx/GetMeetings\?lCommitteeId=249.*malformed XML"):
+        list(make_source(server, http).list_documents())
+
+
+def test_malformed_getmeeting_is_listing_broken(server, http):
+    serve_webservice(server)
+    server.add("/mgWebService.asmx/GetMeeting", "<meeting><meetingid>66101", content_type="text/xml")
+    with pytest.raises(ListingBrokenError, match=r"GetMeeting\?lMeetingId=66101"):
+        list(make_source(server, http).list_documents())
+
+
+def test_unexpected_xml_root_is_listing_broken(server, http):
+    server.add("/mgWebService.asmx/GetMeetings", '<?xml version="1.0"?><string>Disabled</string>', content_type="text/xml")
+    with pytest.raises(ListingBrokenError, match="expected a <getmeetings>"):
+        list(make_source(server, http).list_documents())
+
+
+def test_ignored_committee_id_is_listing_broken(server, http):
+    body = _fixture("GetMeetings_249.xml", server).replace(b">249<", b">250<")
+    server.add("/mgWebService.asmx/GetMeetings", body, content_type="text/xml")
+    with pytest.raises(ListingBrokenError, match="expected committee 249, the answer lists committees 250"):
+        list(make_source(server, http).list_documents())
+
+
+def test_unreadable_meeting_date_is_listing_broken(server, http):
+    body = _fixture("GetMeetings_249.xml", server).replace(b"19/02/2026", b"2026-02-19")
+    server.add("/mgWebService.asmx/GetMeetings", body, content_type="text/xml")
+    with pytest.raises(ListingBrokenError, match="dd/mm/yyyy"):
+        list(make_source(server, http).list_documents())
+
+
+def test_empty_webservice_window_is_not_an_error(server, http):
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<getmeetings>\n  <meetingscount> 0</meetingscount>\n'
+        "  <committeescount> 0</committeescount>\n</getmeetings>\n"
+    )
+    server.add("/mgWebService.asmx/GetMeetings", body, content_type="text/xml")
+    assert list(make_source(server, http).list_documents()) == []
+
+
+def test_meetings_page_without_meeting_links_is_listing_broken(server, http):
+    server.add("/ieListMeetings.aspx", "<html><body><div id='modgov'>Sorry, this page has moved.</div></body></html>")
+    with pytest.raises(ListingBrokenError, match=r"ieListMeetings\.aspx\?CId=249&Year=0.*none found"):
+        list(make_source(server, http, use_webservice=False).list_documents())
+
+
+def test_meeting_page_that_is_not_moderngov_is_listing_broken(server, http):
+    serve_html(server)
+    server.add("/ieListDocuments.aspx", "<html><body><p>Welcome to our new democracy portal</p></body></html>")
+    with pytest.raises(ListingBrokenError, match=r"ieListDocuments\.aspx\?CId=249&MId=66101&Ver=4"):
+        list(make_source(server, http, use_webservice=False).list_documents())
+
+
+def test_item_table_without_item_rows_is_listing_broken(server, http):
+    serve_html(server)
+    page = "<html><body><div class='mgContent'><table class='mgItemTable'><tr><td>1</td></tr></table></div></body></html>"
+    server.add("/ieListDocuments.aspx", page)
+    with pytest.raises(ListingBrokenError, match="td.mgItemNumberCell"):
+        list(make_source(server, http, use_webservice=False).list_documents())
+
+
+def test_pack_page_without_packs_list_is_listing_broken(server, http):
+    serve_webservice(server)
+    server.add("/ieListDocuments.aspx", _fixture("ieListDocuments_66140.html", server))
+    with pytest.raises(ListingBrokenError, match="no div.mgLinks"):
+        list(make_source(server, http).list_documents())
+
+
+def test_network_failure_is_not_taken_for_a_disabled_service(http):
+    source = ModernGovSource(
+        ModernGovSource.Settings(committees=[249]),
+        SourceContext(name="x", base_url="http://127.0.0.1:9", http=http, extra={"today": TODAY}),
+    )
+    with pytest.raises(FetchError) as caught:
+        list(source.list_documents())
+    assert caught.value.status is None
+    assert "mgWebService.asmx" in caught.value.url
+
+
+def test_xml_entities_are_not_resolved(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    hostile = (
+        f'<?xml version="1.0"?><!DOCTYPE meeting [<!ENTITY x SYSTEM "file://{secret}">]>'
+        "<meeting><meetingid>1</meetingid><agendaitems><agendaitem><agendaitemtitle>T</agendaitemtitle>"
+        "<linkeddocuments><linkeddoc><attachmentid>5</attachmentid><title>A &x; B</title>"
+        "</linkeddoc></linkeddocuments></agendaitem></agendaitems></meeting>"
+    ).encode()
+    from monitor.sources.moderngov import _XML_PARSER
+
+    root = etree.fromstring(hostile, _XML_PARSER)
+    docs = parse_get_meeting(root, "u", 1, "https://example.org")
+    assert [d.key for d in docs] == ["s5"]
+    assert "TOP-SECRET" not in docs[0].raw_title
+    assert docs[0].url == "https://example.org/mgConvert2PDF.aspx?ID=5"
+
+
+# -- settings -------------------------------------------------------------------------------------
+
+
+def test_base_url_is_required_and_the_error_names_the_source(http):
+    with pytest.raises(ConfigError, match="'harrow-committees'.*base_url is required"):
+        ModernGovSource(ModernGovSource.Settings(committees=[249]), SourceContext("harrow-committees", None, http))
+
+
+def test_settings_need_a_committee_and_forbid_unknown_keys():
+    with pytest.raises(ValidationError):
+        ModernGovSource.Settings(committees=[])
+    with pytest.raises(ValidationError):
+        ModernGovSource.Settings(committees=[249], committee=249)
+    with pytest.raises(ValidationError):
+        ModernGovSource.Settings(committees=[249], days_back=-1)
+    settings = ModernGovSource.Settings(committees=[249, 276], committee_names={"276": "O&S"})
+    assert (settings.days_back, settings.days_ahead, settings.use_webservice) == (90, 60, True)
+    assert settings.committee_names == {276: "O&S"}
+
+
+def test_harrow_gets_a_warning_about_its_firewall(http):
+    source = ModernGovSource(
+        ModernGovSource.Settings(committees=[249]), SourceContext("h", "https://moderngov.harrow.gov.uk", http)
+    )
+    assert any("403" in w for w in source.warnings())
+
+
+# -- helpers --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("href", "key"),
+    [
+        ("documents/s90588/report.pdf", "s90588"),
+        ("https://x.gov.uk/documents/g4689/Printed minutes 28th-Jan-2010.pdf?T=1", "g4689-T1"),
+        ("documents/g4689/Decisions.pdf", "g4689"),
+        ("documents/b1234/Combined Pack 19th-May-2026 17.00 Planning Committee.pdf?T=9", "b1234"),
+        ("http://www2.harrow.gov.uk/mgConvert2PDF.aspx?ID=4601&amp;T=0&amp;J=1".replace("&amp;", "&"), "mg4601-T0"),
+        ("mgConvert2Pdf.aspx?ID=11106&T=9&J=1", "mg11106-T9"),
+        ("https://democracy.manchester.gov.uk/mgConvert2PDF.aspx?ID=60860", "s60860"),
+        ("mgChooseDocPack.aspx?ID=4601&J=1", "pack4601"),
+        ("mgMeetingAttendance.aspx?ID=4689&J=1", None),
+        ("ieDecisionDetails.aspx?AIId=301205", None),
+        ("mgLocationDetails.aspx?RID=1", None),
+    ],
+)
+def test_document_key(href, key):
+    assert document_key(href) == key
+
+
+def test_absolute_url_keeps_the_sites_scheme_and_escapes_spaces():
+    base = "https://moderngov.harrow.gov.uk"
+    assert absolute_url("http://moderngov.harrow.gov.uk/mgConvert2PDF.aspx?ID=1", base) == (
+        "https://moderngov.harrow.gov.uk/mgConvert2PDF.aspx?ID=1"
+    )
+    assert absolute_url("http://other.example/x.pdf", base) == "http://other.example/x.pdf"
+    assert absolute_url("documents/g1/Printed\r\n minutes.pdf?T=1", base) == (
+        "https://moderngov.harrow.gov.uk/documents/g1/Printed%20minutes.pdf?T=1"
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Supplemental Agenda 2", "supplementary"),
+        ("Printed minutes", "minutes"),
+        ("Decisions 31st-Mar-2025", "decision"),
+        ("Public reports pack 04th-Jun-2026 14.00 Improvement Committee", "agenda"),
+        ("Agenda Frontsheet", "agenda"),
+        ("DRAFT WP  FEBRUARY 2026", "report"),
+    ],
+)
+def test_classify(title, kind):
+    assert classify(title, default="report") == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "when"),
+    [
+        ("Thursday, 19th February, 2026 6.30 pm", date(2026, 2, 19)),
+        ("Cabinet - Tuesday 15 October 2024 6.30 pm, CANCELLED", date(2024, 10, 15)),
+        ("20 Jun 2019 7.30 pm", date(2019, 6, 20)),
+        ("Moved from 21 June, Thursday 28 June 2018", date(2018, 6, 28)),
+        ("Browse meetings", None),
+    ],
+)
+def test_date_in_text(text, when):
+    assert date_in_text(text) == when
+
+
+def test_meeting_page_status_and_sizes_are_read():
+    page = (FIXTURES / "ieListDocuments_66101.html").read_text()
+    parsed = parse_meeting_page(page, "u", "https://h.example")
+    assert parsed.status == "Cancelled"
+    assert [(d.key, d.raw_title, d.document_type, d.agenda_item) for d in parsed.item_docs] == [
+        ("s247901", "Q2 Performance Report", "report", {"number": "4", "title": "Quarterly Performance Report Q2 2025/26"})
+    ]
+    assert [(d.key, d.raw_title, d.url) for d in parsed.pack_docs] == [
+        ("mg66101-T0", "Agenda Frontsheet", "https://h.example/mgConvert2PDF.aspx?ID=66101&T=0")
+    ]
+
+
+def test_meetings_page_reads_title_ids_dates_statuses():
+    title, meetings = parse_meetings_page((FIXTURES / "ieListMeetings_249.html").read_text(), "u", 249)
+    assert title == "Cabinet"
+    assert [(m.meeting_id, m.date, m.status) for m in meetings] == [
+        (66180, date(2026, 6, 25), None),
+        (66140, date(2026, 3, 16), None),
+        (66120, date(2026, 2, 19), None),
+        (66101, date(2025, 12, 11), "Cancelled"),
+        (65990, date(2025, 10, 14), None),
+    ]
+
+
+# -- contract: the real web-service answers in ../shared/fixtures ----------------------------------
+
+
+def _real(shared_fixtures: Path, name: str) -> etree._Element:
+    from monitor.sources.moderngov import _XML_PARSER
+
+    return etree.fromstring((shared_fixtures / "moderngov" / "webservice" / name).read_bytes(), _XML_PARSER)
+
+
+def test_contract_real_getmeetings(shared_fixtures):
+    root = _real(shared_fixtures, "lgsf_manchester_GetMeetings_meetings.xml")
+    meetings = parse_get_meetings(root, "GetMeetings", 144)
+    assert [(m.committee_id, m.committee, m.meeting_id, m.date, m.status, m.time) for m in meetings] == [
+        (144, "Audit Committee", 4966, date(2026, 1, 13), "Cancelled", "10.00 am"),
+        (144, "Audit Committee", 4967, date(2026, 2, 10), "Confirmed", "10.00 am"),
+    ]
+    with pytest.raises(ListingBrokenError):
+        parse_get_meetings(root, "GetMeetings", 249)
+
+
+def test_contract_real_getmeeting_with_documents(shared_fixtures):
+    root = _real(shared_fixtures, "lgsf_manchester_GetMeeting_4967_with_minutes.xml")
+    docs = parse_get_meeting(root, "GetMeeting", 4967, "https://democracy.manchester.gov.uk")
+    assert [
+        (d.key, d.url, d.raw_title, d.document_type, d.publication_date, d.agenda_item, d.restricted) for d in docs
+    ] == [
+        ("s60860", "https://democracy.manchester.gov.uk/mgConvert2PDF.aspx?ID=60860",
+         "6 - CHAIR APPROVED Minutes Audit Committee 25 Nov 2025", "minutes", date(2026, 2, 2),
+         {"number": "1", "title": "Minutes"}, False),
+        ("s60909", "https://democracy.manchester.gov.uk/mgConvert2PDF.aspx?ID=60909", "DRAFT WP FEBRUARY 2026",
+         "report", date(2026, 2, 2), {"number": "9", "title": "Work Programme"}, False),
+    ]
+
+
+def test_contract_real_getmeeting_without_documents(shared_fixtures):
+    root = _real(shared_fixtures, "lgsf_manchester_GetMeeting_4966_no_minutes.xml")
+    assert parse_get_meeting(root, "GetMeeting", 4966, "https://democracy.manchester.gov.uk") == []
+    with pytest.raises(ListingBrokenError, match="expected <meetingid>4967"):
+        parse_get_meeting(root, "GetMeeting", 4967, "https://democracy.manchester.gov.uk")
+
+
+def test_contract_real_answers_through_the_source(server, http, shared_fixtures):
+    folder = shared_fixtures / "moderngov" / "webservice"
+    xml = "text/xml; charset=utf-8"
+    server.add("/mgWebService.asmx/GetMeetings", (folder / "lgsf_manchester_GetMeetings_meetings.xml").read_bytes(),
+               content_type=xml)
+    server.add("/mgWebService.asmx/GetMeeting?lMeetingId=4966",
+               (folder / "lgsf_manchester_GetMeeting_4966_no_minutes.xml").read_bytes(), content_type=xml)
+    server.add("/mgWebService.asmx/GetMeeting?lMeetingId=4967",
+               (folder / "lgsf_manchester_GetMeeting_4967_with_minutes.xml").read_bytes(), content_type=xml)
+    source = ModernGovSource(
+        ModernGovSource.Settings(committees=[144], meeting_packs=False),
+        SourceContext(name="manchester", base_url=server.url, http=http, extra={"today": date(2026, 2, 1)}),
+    )
+    got = list(source.list_documents())
+    assert [(r.key, r.title, r.published, r.kind, r.url) for r in got] == [
+        ("s60860", "Audit Committee, 10 Feb 2026: 6 - CHAIR APPROVED Minutes Audit Committee 25 Nov 2025",
+         date(2026, 2, 2), "minutes", "https://democracy.manchester.gov.uk/mgConvert2PDF.aspx?ID=60860"),
+        ("s60909", "Audit Committee, 10 Feb 2026: DRAFT WP FEBRUARY 2026", date(2026, 2, 2), "report",
+         "https://democracy.manchester.gov.uk/mgConvert2PDF.aspx?ID=60909"),
+    ]
+    assert got[0].meta == {
+        "committee_id": 144, "committee": "Audit Committee", "meeting_id": 4967, "meeting_date": "2026-02-10",
+        "meeting_status": "Confirmed", "agenda_item": {"number": "1", "title": "Minutes"}, "document_type": "minutes",
+        "publication_date": "2026-02-02", "raw_title": "6 - CHAIR APPROVED Minutes Audit Committee 25 Nov 2025",
+        "listed_via": "webservice",
+    }
