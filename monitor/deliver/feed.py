@@ -1,0 +1,133 @@
+"""The Atom feed of recent events, for people who prefer a feed reader to email.
+
+Written with lxml rather than feedgen so the output is deterministic (feedgen stamps the
+current time and a generator element) and every text node is escaped by the XML library.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from monitor.deliver.digest import atomic_write
+from monitor.deliver.render import event_time, group_events, item_view, one_line, safe_url
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+DEFAULT_LIMIT = 50
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _rfc3339(moment: datetime | None) -> str:
+    moment = moment or _EPOCH
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _tag_authority(link: str) -> str:
+    host = urlsplit(link).hostname or ""
+    return host if host and "." in host else "report-monitor.invalid"
+
+
+def entry_id(event: dict[str, Any], authority: str) -> str:
+    """tag:<authority>,<event's creation date>:event/<id> — stable for the event's life."""
+    moment = event_time(event) or _EPOCH
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return f"tag:{authority},{moment.date().isoformat()}:event/{event.get('id')}"
+
+
+def _summary(event: dict[str, Any]) -> str:
+    item = item_view(group_events([event])[0])
+    lines = [item["subject"]]
+    lines += [f"{v['field']}: {v['grade']}" for v in item["verdicts"]]
+    lines += [f"{c['field']}: {c['change']}" for c in item["changes"]]
+    for phrase in item["phrases"]:
+        lines.append(f"'{phrase['phrase']}' x{phrase['count']}")
+        lines += [f"  p.{q['page']}: \"{q['text']}\"" for q in phrase["quotes"]]
+    if item["diff"]:
+        lines.append(f"What changed: {item['diff']['summary']}")
+        lines += [f"  + {s}" for s in item["diff"]["added"]]
+    if item["problem"]:
+        lines.append(f"Problem: {item['problem']['error']}")
+        if item["problem"]["hint"]:
+            lines.append(f"What to try: {item['problem']['hint']}")
+    return "\n".join(lines)
+
+
+def _sub(parent: etree._Element, name: str, text: str | None = None, **attrs: str) -> etree._Element:
+    element = etree.SubElement(parent, f"{{{ATOM_NS}}}{name}", attrs)
+    if text is not None:
+        element.text = _xml_safe(text)
+    return element
+
+
+def _xml_safe(text: str) -> str:
+    """Drop characters XML 1.0 cannot carry (control characters from broken PDFs)."""
+    return "".join(ch for ch in text if ch in "\t\n\r" or (ord(ch) >= 0x20 and ch not in "\ufffe\uffff"))
+
+
+def render_feed(
+    events: list[dict[str, Any]],
+    *,
+    feed_id: str,
+    title: str,
+    link: str,
+    limit: int = DEFAULT_LIMIT,
+    tag_authority: str | None = None,
+) -> bytes:
+    """An Atom 1.0 document of the newest `limit` events (one entry per event), newest first.
+
+    Entry ids are tag URIs built from `tag_authority` (default: `link`'s host name), the
+    event's creation date and its id, so a reader never sees the same event twice. The feed's
+    `updated` is the newest event's time, so the bytes depend only on the events.
+    """
+    authority = tag_authority or _tag_authority(link)
+    newest = sorted(events, key=lambda e: (str(e.get("created_at") or ""), int(e.get("id") or 0)), reverse=True)
+    newest = newest[: max(0, limit)]
+    root = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})
+    _sub(root, "id", feed_id)
+    _sub(root, "title", one_line(title))
+    _sub(root, "updated", _rfc3339(event_time(newest[0]) if newest else None))
+    _sub(root, "link", href=safe_url(link) or link, rel="alternate")
+    author = _sub(root, "author")
+    _sub(author, "name", "report-monitor")
+    _sub(root, "generator", "report-monitor")
+    for event in newest:
+        item = item_view(group_events([event])[0])
+        entry = _sub(root, "entry")
+        _sub(entry, "id", entry_id(event, authority))
+        _sub(entry, "title", item["subject"])
+        stamp = _rfc3339(event_time(event))
+        _sub(entry, "updated", stamp)
+        _sub(entry, "published", stamp)
+        href = item["url"] or item["page_url"] or safe_url(link)
+        if href:
+            _sub(entry, "link", href=href, rel="alternate")
+        _sub(entry, "category", term=str(event.get("severity") or "normal"), label="severity")
+        _sub(entry, "category", term=str(event.get("type") or "event"), label="type")
+        summary = _sub(entry, "summary", _summary(event))
+        summary.set("type", "text")
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+
+
+def write_feed(
+    data_dir: Path,
+    events: list[dict[str, Any]],
+    *,
+    feed_id: str,
+    title: str,
+    link: str,
+    limit: int = DEFAULT_LIMIT,
+    tag_authority: str | None = None,
+) -> Path:
+    """Write <data_dir>/feed.xml atomically; returns its path."""
+    path = Path(data_dir) / "feed.xml"
+    atomic_write(
+        path, render_feed(events, feed_id=feed_id, title=title, link=link, limit=limit, tag_authority=tag_authority)
+    )
+    return path

@@ -1,0 +1,333 @@
+"""Events -> what a person reads: publisher labels, providers, headlines, one view per document.
+
+Email, digest and feed all describe events the same way, so they share this module. A pass
+usually produces several events about one document (new_document, phrase_match,
+rating_change); they are grouped into one item so the reader sees one story per report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from monitor.dates import parse_date
+from monitor.detect.verdicts import field_label, format_change, headline_verdict, verdict_of
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+PUBLISHERS = {
+    "ofsted": "Ofsted",
+    "cqc": "CQC",
+    "lgsco": "Ombudsman",
+    "moderngov": "Council committees",
+    "govuk": "GOV.UK",
+    "page": "Web page",
+    "feed": "Feed",
+}
+#: the order publishers appear in the digest: inspectorates first
+PUBLISHER_ORDER = list(PUBLISHERS)
+SEVERITY_RANK = {"urgent": 0, "normal": 1, "info": 2}
+#: which event of a group tells its story (lower first)
+_MAIN_TYPE = {
+    "new_document": 0,
+    "changed": 1,
+    "removed": 2,
+    "rating_change": 3,
+    "phrase_match": 4,
+    "source_broken": 5,
+    "source_failing": 6,
+    "source_error": 7,
+    "source_recovered": 8,
+}
+TYPE_LABELS = {
+    "new_document": "New report",
+    "changed": "Changed",
+    "removed": "Removed",
+    "rating_change": "Rating change",
+    "phrase_match": "Phrase match",
+    "source_broken": "Source broken",
+    "source_failing": "Source failing",
+    "source_error": "Source error",
+    "source_recovered": "Source recovered",
+}
+PROBLEM_TYPES = {"source_error", "source_failing", "source_broken", "source_recovered"}
+
+
+def publisher_label(source_kind: str | None) -> str:
+    """"Ofsted", "CQC", "Ombudsman", ... for a source kind."""
+    return PUBLISHERS.get(source_kind or "", (source_kind or "Source").capitalize())
+
+
+def one_line(text: Any, limit: int = 0) -> str:
+    """Text on one line (no header injection, no broken subjects), cut at `limit` with an ellipsis."""
+    value = " ".join(str(text or "").split())
+    if limit and len(value) > limit:
+        value = value[: limit - 1].rstrip() + "…"
+    return value
+
+
+def safe_url(url: Any) -> str | None:
+    """The URL if it is http(s), with spaces and brackets encoded; None otherwise (javascript:, data:)."""
+    if not isinstance(url, str) or not url.strip():
+        return None
+    url = url.strip()
+    if urlsplit(url).scheme.lower() not in ("http", "https"):
+        return None
+    return quote(url, safe=":/?#@!$&'*+,;=%~-._")
+
+
+def format_day(value: date) -> str:
+    """"4 March 2025"."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def event_time(event: dict[str, Any]) -> datetime | None:
+    """The event's created_at as a datetime, or None if unreadable."""
+    try:
+        return datetime.fromisoformat(str(event.get("created_at") or "").replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _meta(event: dict[str, Any]) -> dict[str, Any]:
+    meta = (event.get("details") or {}).get("meta")
+    return meta if isinstance(meta, dict) else {}
+
+
+def provider_of(event: dict[str, Any]) -> str | None:
+    """Whom the event is about: meta.provider / committee / authority, or a rating change's provider."""
+    meta = _meta(event)
+    for key in ("provider", "committee", "authority"):
+        if isinstance(meta.get(key), str) and meta[key].strip():
+            return one_line(meta[key])
+    provider = (event.get("details") or {}).get("provider")
+    return one_line(provider) if isinstance(provider, str) and provider.strip() else None
+
+
+def stored_copy(blob_path: Any, data_dir: Path | None) -> str | None:
+    """Where our stored copy is: blob_path joined with data_dir when relative."""
+    if not isinstance(blob_path, str) or not blob_path:
+        return None
+    path = Path(blob_path)
+    if not path.is_absolute() and data_dir is not None:
+        path = Path(data_dir) / path
+    return str(path)
+
+
+@dataclass
+class Group:
+    """The events of one pass (or one day) about one document, or one source problem."""
+
+    key: tuple[str, str]
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def main(self) -> dict[str, Any]:
+        return min(self.events, key=lambda e: (_MAIN_TYPE.get(e.get("type", ""), 9), e.get("id") or 0))
+
+    def of_type(self, kind: str) -> list[dict[str, Any]]:
+        return [e for e in self.events if e.get("type") == kind]
+
+    @property
+    def severity(self) -> str:
+        return min((e.get("severity") or "info" for e in self.events), key=lambda s: SEVERITY_RANK.get(s, 3))
+
+    @property
+    def publisher(self) -> str:
+        return publisher_label(self.main.get("source_kind"))
+
+    @property
+    def provider(self) -> str:
+        for event in sorted(self.events, key=lambda e: _MAIN_TYPE.get(e.get("type", ""), 9)):
+            provider = provider_of(event)
+            if provider:
+                return provider
+        return one_line(self.main.get("source")) or "unknown source"
+
+    @property
+    def title(self) -> str:
+        for event in self.events:
+            if event.get("title"):
+                return one_line(event["title"])
+        kind = (self.main.get("details") or {}).get("kind")
+        return one_line(kind) or one_line(self.main.get("document_key")) or "document"
+
+
+def _event_order(event: dict[str, Any]) -> tuple[str, int]:
+    return (str(event.get("created_at") or ""), int(event.get("id") or 0))
+
+
+def group_events(events: list[dict[str, Any]]) -> list[Group]:
+    """Events grouped per (source, document); source problems one group each. Oldest first, stable."""
+    groups: dict[tuple[str, str], Group] = {}
+    for event in sorted(events, key=_event_order):
+        if event.get("type") in PROBLEM_TYPES or not event.get("document_key"):
+            key = ("event", str(event.get("id")))
+        else:
+            key = (str(event.get("source")), str(event["document_key"]))
+        groups.setdefault(key, Group(key=key)).events.append(event)
+    return list(groups.values())
+
+
+def verdict_parts(group: Group) -> list[str]:
+    """Short verdict phrases for a subject: rating changes, the headline grade, phrase counts."""
+    parts: list[str] = []
+    changes = group.of_type("rating_change")
+    for event in changes:
+        details = event.get("details") or {}
+        parts.append(f"{field_label(str(details.get('field') or 'rating'))}: {format_change(details)}")
+    if not changes:
+        for event in group.of_type("new_document"):
+            headline = headline_verdict(verdict_of(str(event.get("source_kind")), _meta(event)))
+            if headline:
+                parts.append(f"{field_label(headline[0])}: {one_line(headline[1])}")
+    for event in group.of_type("phrase_match"):
+        details = event.get("details") or {}
+        parts.append(f"'{one_line(details.get('phrase'))}' x{int(details.get('count') or 0)}")
+    return parts
+
+
+def what_happened(group: Group) -> str:
+    """"Monitoring visit published", "Cabinet minutes changed", "source broken: ..."."""
+    main = group.main
+    kind = main.get("type")
+    title = group.title
+    if kind == "new_document":
+        return f"{title} published"
+    if kind == "changed":
+        return f"{title} changed"
+    if kind == "removed":
+        return f"{title} removed from the publisher's site"
+    if kind in ("rating_change", "phrase_match"):
+        return title
+    details = main.get("details") or {}
+    label = TYPE_LABELS.get(str(kind), str(kind)).lower()
+    error = one_line(details.get("error"), 120)
+    return f"{label}: {error}" if error else label
+
+
+def subject_line(group: Group, limit: int = 200) -> str:
+    """"[Ofsted] Harrow children's services: Monitoring visit published — 'inadequate' x3"."""
+    parts = verdict_parts(group)
+    text = f"[{group.publisher}] {group.provider}: {what_happened(group)}"
+    if parts:
+        text += " — " + ", ".join(parts)
+    return one_line(text, limit)
+
+
+def _published(event: dict[str, Any]) -> str | None:
+    value = (event.get("details") or {}).get("published")
+    parsed = parse_date(str(value)) if value else None
+    return format_day(parsed) if parsed else (one_line(value) or None)
+
+
+def item_view(group: Group, data_dir: Path | None = None) -> dict[str, Any]:
+    """Everything a template needs about one group, already flattened to plain text and safe URLs."""
+    main = group.main
+    details = main.get("details") or {}
+    verdicts: list[dict[str, str]] = []
+    stored = None
+    published = None
+    page_url = None
+    for event in group.of_type("new_document") or group.of_type("changed"):
+        for name, grade in verdict_of(str(event.get("source_kind")), _meta(event)).items():
+            verdicts.append({"field": field_label(name), "grade": one_line(grade)})
+        stored = stored or stored_copy((event.get("details") or {}).get("blob_path"), data_dir)
+        published = published or _published(event)
+        meta = _meta(event)
+        page_url = page_url or safe_url(meta.get("page_url") or meta.get("listing_url"))
+    changes = []
+    for event in group.of_type("rating_change"):
+        d = event.get("details") or {}
+        changes.append(
+            {
+                "field": field_label(str(d.get("field") or "rating")),
+                "change": format_change(d),
+                "direction": one_line(d.get("direction")),
+            }
+        )
+    phrases = []
+    for event in group.of_type("phrase_match"):
+        d = event.get("details") or {}
+        quotes = [
+            {"text": one_line(q.get("text")), "page": q.get("page")}
+            for q in (d.get("quotes") or [])
+            if isinstance(q, dict)
+        ]
+        phrases.append(
+            {
+                "phrase": one_line(d.get("phrase")),
+                "count": int(d.get("count") or 0),
+                "severity": event.get("severity") or "normal",
+                "quotes": quotes,
+            }
+        )
+    diff = None
+    for event in group.of_type("changed"):
+        d = event.get("details") or {}
+        diff = {
+            "summary": one_line(d.get("summary")),
+            "added": [one_line(s, 300) for s in (d.get("added") or [])][:5],
+            "removed": [one_line(s, 300) for s in (d.get("removed") or [])][:5],
+            "phrases_gone": [one_line(p) for p in (d.get("phrases_gone") or [])],
+        }
+    problem = None
+    if main.get("type") in PROBLEM_TYPES:
+        problem = {
+            "error": one_line(details.get("error")),
+            "hint": one_line(details.get("hint")),
+            "health": one_line(details.get("health")),
+        }
+    last_seen = None
+    for event in group.of_type("removed"):
+        last_seen = one_line((event.get("details") or {}).get("last_seen")) or None
+    return {
+        "publisher": group.publisher,
+        "provider": group.provider,
+        "source": one_line(main.get("source")),
+        "type": main.get("type"),
+        "type_label": TYPE_LABELS.get(str(main.get("type")), one_line(main.get("type"))),
+        "severity": group.severity,
+        "title": group.title,
+        "subject": subject_line(group),
+        "headline": what_happened(group),
+        "verdict_parts": verdict_parts(group),
+        "url": safe_url(next((e.get("url") for e in group.events if e.get("url")), None)),
+        "page_url": page_url,
+        "published": published,
+        "verdicts": verdicts,
+        "changes": changes,
+        "phrases": phrases,
+        "diff": diff,
+        "problem": problem,
+        "last_seen": last_seen,
+        "stored": stored,
+        "event_ids": [e.get("id") for e in group.events],
+    }
+
+
+def _md_escape(value: Any) -> str:
+    """Markdown-escape text so titles cannot inject links, emphasis or raw HTML."""
+    text = str(value if value is not None else "")
+    for ch in "\\`*_[]<#|":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def environment(autoescape: bool) -> Environment:
+    """The Jinja2 environment for our templates; autoescape ON for HTML."""
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=autoescape,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = _md_escape
+    return env
