@@ -285,6 +285,7 @@ class Pipeline:
                 cache_body=False,
                 to_dir=self.store.blobs.tmp,
                 allowed_hosts=adapter.allowed_hosts(),
+                headers=adapter.request_headers(ref.url),
             )
         except BlockedError:
             raise

@@ -106,6 +106,10 @@ class Source:
         """
         return {}
 
+    def request_headers(self, url: str) -> dict[str, str]:
+        """Extra headers a download of `url` needs (an API key). Default: none."""
+        return {}
+
     def warnings(self) -> list[str]:
         """Things check-config should show (an unconfirmed identifier...)."""
         return []
