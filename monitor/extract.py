@@ -31,6 +31,12 @@ EMPTY_TEXT_MARKER = "[no text layer: the document may be scanned images]"
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_MEMORY_MB = 1024
 MAX_PAGES = 2000
+#: Test hook, documented in worker_main: the child stalls when asked for a file of this name.
+STALL_ENV = "MONITOR_EXTRACT_TEST_STALL_ON"
+
+
+class TooManyPagesError(ValueError):
+    """The PDF has more than MAX_PAGES pages; no reader is tried after this one."""
 
 
 @dataclass
@@ -97,7 +103,7 @@ def pdf_pages_pdfium(path: Path) -> list[str]:
     pdf = pdfium.PdfDocument(str(path))
     try:
         if len(pdf) > MAX_PAGES:
-            raise ValueError(f"{len(pdf)} pages, more than the {MAX_PAGES}-page limit")
+            raise TooManyPagesError(f"{len(pdf)} pages, more than the {MAX_PAGES}-page limit")
         pages = []
         for index in range(len(pdf)):
             page = pdf[index]
@@ -116,7 +122,7 @@ def pdf_pages_pdfplumber(path: Path) -> list[str]:
 
     with pdfplumber.open(str(path)) as pdf:
         if len(pdf.pages) > MAX_PAGES:
-            raise ValueError(f"{len(pdf.pages)} pages, more than the {MAX_PAGES}-page limit")
+            raise TooManyPagesError(f"{len(pdf.pages)} pages, more than the {MAX_PAGES}-page limit")
         return [page.extract_text() or "" for page in pdf.pages]
 
 
@@ -165,6 +171,12 @@ def extract_here(path: Path, content_type: str = "", kind: str | None = None, pd
     if size == 0:
         result.error = "empty file (0 bytes)"
         return result
+    declared = content_type.split(";")[0].strip().lower()
+    if declared in PDF_TYPES and ctype in HTML_TYPES:
+        # A "PDF" that is really HTML is an error, login or challenge page; reading it as the
+        # document would store the publisher's error page as a version of the report.
+        result.error = f"declared {declared} but the file is an HTML page (an error, login or challenge page?)"
+        return result
     raw_pages: list[str]
     if ctype in PDF_TYPES:
         order = [pdf_extractor] + [name for name in PDF_EXTRACTORS if name != pdf_extractor]
@@ -177,6 +189,10 @@ def extract_here(path: Path, content_type: str = "", kind: str | None = None, pd
                 break
             except MemoryError:
                 raise
+            except TooManyPagesError as exc:
+                # the other reader would count the same pages, only slower
+                result.error = f"too many pages: {exc}"
+                return result
             except Exception as exc:  # noqa: BLE001 - every library failure becomes a recorded error
                 errors.append(_describe_pdf_error(exc, path))
         else:
@@ -213,14 +229,22 @@ def _limit_memory(megabytes: int) -> None:
 
 
 def worker_main() -> None:
-    """The child's loop: one JSON request per line on stdin, one JSON answer per line out."""
+    """The child's loop: one JSON request per line on stdin, one JSON answer per line out.
+
+    Test hook: when the environment variable MONITOR_EXTRACT_TEST_STALL_ON names a file
+    (its base name), the child sleeps for an hour instead of reading that file, so tests can
+    prove the parent's timeout without a genuinely slow document. Unset, it costs nothing.
+    """
     memory_mb = int(os.environ.get("MONITOR_EXTRACT_MEMORY_MB", DEFAULT_MEMORY_MB))
     if memory_mb > 0:
         _limit_memory(memory_mb)
+    stall_on = os.environ.get(STALL_ENV)
     out = sys.stdout
     sys.stdout = sys.stderr  # a library printing must not corrupt the protocol
     for line in sys.stdin:
         request = json.loads(line)
+        if stall_on and Path(request["path"]).name == stall_on:
+            time.sleep(3600)
         try:
             result = extract_here(
                 Path(request["path"]), request.get("content_type", ""), request.get("kind"), request.get("pdf_extractor", "pypdfium2")
@@ -277,18 +301,26 @@ class Extractor:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     self._kill()
-                    return Extracted(error=f"extraction timed out after {self.timeout:.0f}s")
+                    return Extracted(error=f"extraction timed out after {self.timeout:g}s")
                 ready, _, _ = select.select([proc.stdout], [], [], remaining)
                 if ready:
                     break
             line = proc.stdout.readline()
             if not line:
-                code = proc.wait(timeout=5)
-                self._proc = None
+                try:
+                    code: int | str = proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    code = "unknown"
+                self._kill()
                 return Extracted(
                     error=f"the extraction process died (exit {code}); the document may exceed the {self.memory_mb} MB memory cap"
                 )
-            return Extracted.from_json(json.loads(line))
+            try:
+                return Extracted.from_json(json.loads(line))
+            except (ValueError, TypeError, AttributeError) as exc:
+                # the protocol is out of step: a fresh child is safer than guessing
+                self._kill()
+                return Extracted(error=f"the extraction process answered garbage: {type(exc).__name__}: {exc}")
 
     def _kill(self) -> None:
         if self._proc is not None:

@@ -1,4 +1,8 @@
-"""Entry point of the guarded extraction child: `python -m monitor.extract_worker`."""
+"""Entry point of the guarded extraction child: `python -m monitor.extract_worker`.
+
+The loop lives in monitor.extract.worker_main (memory cap from MONITOR_EXTRACT_MEMORY_MB;
+test hook MONITOR_EXTRACT_TEST_STALL_ON described there).
+"""
 
 from monitor.extract import worker_main
 
