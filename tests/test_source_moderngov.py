@@ -382,6 +382,19 @@ def test_unreadable_meeting_date_is_listing_broken(server, http):
         list(make_source(server, http).list_documents())
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<getmeetings><meetingscount> 2</meetingscount><meeting><meetingid>1</meetingid></meeting></getmeetings>",
+        "<getmeetings><meetings><meeting><meetingid>1</meetingid></meeting></meetings></getmeetings>",
+    ],
+)
+def test_getmeetings_in_an_unknown_shape_is_listing_broken(server, http, body):
+    server.add("/mgWebService.asmx/GetMeetings", body, content_type="text/xml")
+    with pytest.raises(ListingBrokenError, match="GetMeetings"):
+        list(make_source(server, http).list_documents())
+
+
 def test_empty_webservice_window_is_not_an_error(server, http):
     body = (
         '<?xml version="1.0" encoding="utf-8"?>\n<getmeetings>\n  <meetingscount> 0</meetingscount>\n'

@@ -400,7 +400,11 @@ def parse_get_meetings(root: etree._Element, url: str, committee_id: int) -> lis
                 )
             )
     declared = _text(root, "meetingscount")
-    if declared.isdigit() and int(declared) > 0 and not meetings and ours:
+    if not committees and not declared.isdigit():
+        raise ListingBrokenError(
+            f"{url}: expected <committee> or <meetingscount> in <getmeetings>; found neither"
+        )
+    if declared.isdigit() and int(declared) > 0 and not meetings:
         raise ListingBrokenError(f"{url}: <meetingscount> says {declared} but no <meeting> element was read")
     return meetings
 
