@@ -41,8 +41,7 @@ def entry_id(event: dict[str, Any], authority: str) -> str:
     return f"tag:{authority},{moment.date().isoformat()}:event/{event.get('id')}"
 
 
-def _summary(event: dict[str, Any]) -> str:
-    item = item_view(group_events([event])[0])
+def _summary(item: dict[str, Any]) -> str:
     lines = [item["subject"]]
     lines += [f"{v['field']}: {v['grade']}" for v in item["verdicts"]]
     lines += [f"{c['field']}: {c['change']}" for c in item["changes"]]
@@ -97,8 +96,12 @@ def render_feed(
     author = _sub(root, "author")
     _sub(author, "name", "report-monitor")
     _sub(root, "generator", "report-monitor")
+    # A phrase_match event does not name the provider; its document's other events do.
+    providers = {group.key: group.provider for group in group_events(events)}
     for event in newest:
-        item = item_view(group_events([event])[0])
+        single = group_events([event])[0]
+        single.provider_hint = providers.get(single.key)
+        item = item_view(single)
         entry = _sub(root, "entry")
         _sub(entry, "id", entry_id(event, authority))
         _sub(entry, "title", item["subject"])
@@ -110,7 +113,7 @@ def render_feed(
             _sub(entry, "link", href=href, rel="alternate")
         _sub(entry, "category", term=str(event.get("severity") or "normal"), label="severity")
         _sub(entry, "category", term=str(event.get("type") or "event"), label="type")
-        summary = _sub(entry, "summary", _summary(event))
+        summary = _sub(entry, "summary", _summary(item))
         summary.set("type", "text")
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
 

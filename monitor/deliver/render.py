@@ -125,6 +125,8 @@ class Group:
 
     key: tuple[str, str]
     events: list[dict[str, Any]] = field(default_factory=list)
+    #: the provider named by sibling events outside this group (a feed entry is one event)
+    provider_hint: str | None = None
 
     @property
     def main(self) -> dict[str, Any]:
@@ -143,6 +145,8 @@ class Group:
 
     @property
     def provider(self) -> str:
+        if self.provider_hint:
+            return self.provider_hint
         for event in sorted(self.events, key=lambda e: _MAIN_TYPE.get(e.get("type", ""), 9)):
             provider = provider_of(event)
             if provider:
