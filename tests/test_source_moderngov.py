@@ -303,6 +303,15 @@ def test_service_off_is_remembered_for_later_committees(server, http):
     assert [q["CId"] for q in queries(server, "/ieListMeetings.aspx")] == ["249", "288"]
 
 
+def test_each_run_asks_the_webservice_again(server, http):
+    serve_html(server)
+    source = make_source(server, http)
+    list(source.list_documents())
+    serve_webservice(server)  # the service comes back
+    assert_refs(list(source.list_documents()), expected_webservice(server.url))
+    assert len(server.hits_for("/mgWebService.asmx/GetMeetings")) == 2
+
+
 def test_getmeeting_off_reads_that_meetings_page(server, http):
     serve_webservice(server)
     serve_html(server)

@@ -148,6 +148,8 @@ class ModernGovSource(Source):
         is seen). BlockedError propagates; a listing that no longer parses raises
         ListingBrokenError naming the URL.
         """
+        # Each run asks the service again: a service that was off yesterday may be back.
+        self._service_off = not self.settings.use_webservice
         seen: set[str] = set()
         for committee_id in self.settings.committees:
             for ref in self._committee_documents(committee_id):
