@@ -1,10 +1,122 @@
-"""Commands for delivery and operations (deliveries, digest, email test, daemon, doctor...)."""
+"""Commands for delivery: deliveries, digest, send-test-email. Service commands (daemon,
+doctor, prune, export, import) live in cli_service.py."""
 
 from __future__ import annotations
 
+import argparse
+import sys
 from collections.abc import Callable
+from datetime import date
+
+from monitor.cli import EXIT_FAILED, EXIT_OK, UsageError, _load, _open_store, _print_json, _table
 
 
-def register(add: Callable) -> None:  # type: ignore[type-arg]
+def cmd_deliveries(args: argparse.Namespace) -> int:
+    """The outbox: alert emails with their state, attempts and last error."""
+    from sqlalchemy import select
+
+    from monitor.deliver.outbox import delivery_json
+    from monitor.store.models import DeliveryRow
+
+    config = _load(args)
+    store = _open_store(config)
+    try:
+        with store.session() as session:
+            query = select(DeliveryRow).order_by(DeliveryRow.id)
+            if args.status:
+                query = query.where(DeliveryRow.status == args.status)
+            data = [delivery_json(d) for d in session.scalars(query)]
+            if args.retry:
+                for row in session.scalars(select(DeliveryRow).where(DeliveryRow.status == "failed")):
+                    row.status = "pending"
+    finally:
+        store.close()
+    if args.json:
+        _print_json(data)
+        return EXIT_OK
+    if not data:
+        print("no deliveries")
+        return EXIT_OK
+    rows = [
+        [str(d["id"]), d["status"], str(d["attempts"]), ",".join(map(str, d["event_ids"])), (d["last_error"] or "")[:60]]
+        for d in data
+    ]
+    print(_table(rows, ["id", "status", "attempts", "events", "last error"]))
+    return EXIT_OK
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    """Write the digest of one day (default today, UTC); optionally email it."""
+    from monitor.deliver.publish import day_events, write_day_digest
+    from monitor.store import utcnow
+
+    config = _load(args)
+    try:
+        day = date.fromisoformat(args.date) if args.date else utcnow().date()
+    except ValueError:
+        raise UsageError(f"--date: expected YYYY-MM-DD, got {args.date!r}") from None
+    store = _open_store(config)
+    try:
+        md_path, html_path = write_day_digest(store, config, day)
+        print(f"wrote {md_path}\nwrote {html_path}")
+        if args.email:
+            return _email_digest(config, store, day, day_events)
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def _email_digest(config, store, day: date, day_events) -> int:  # type: ignore[no-untyped-def]
+    from monitor.deliver.email import DeliveryError, compose_digest_email, send_message
+    from monitor.deliver.settings import smtp_password
+
+    settings = config.settings.email
+    if settings is None:
+        raise UsageError("settings.email is not configured in sources.yaml")
+    events, problems = day_events(store, day)
+    message = compose_digest_email(day, events, problems, sender=settings.sender, recipients=settings.recipients)
+    try:
+        send_message(message, settings, smtp_password())
+    except DeliveryError as exc:
+        print(f"digest email not sent: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"digest emailed to {', '.join(settings.recipients)}")
+    return EXIT_OK
+
+
+def cmd_send_test_email(args: argparse.Namespace) -> int:
+    """Send a test email with the configured settings."""
+    from monitor.deliver.email import DeliveryError, send_test_email
+    from monitor.deliver.settings import smtp_password
+
+    config = _load(args)
+    settings = config.settings.email
+    if settings is None:
+        raise UsageError(f"{config.path}: settings.email is not configured, so there is nothing to test")
+    try:
+        send_test_email(settings, smtp_password())
+    except DeliveryError as exc:
+        print(f"test email failed: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"test email sent to {', '.join(settings.recipients)} via {settings.host}:{settings.port}")
+    return EXIT_OK
+
+
+def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     """Add this module's sub-commands to the parser."""
-    return None
+    p = add("deliveries", cmd_deliveries, "List alert emails: pending, sent, failed.")
+    p.add_argument("--status", choices=["pending", "sent", "failed"])
+    p.add_argument("--retry", action="store_true", help="put failed deliveries back in the queue")
+    p.add_argument("--json", action="store_true")
+
+    p = add("digest", cmd_digest, "Write the daily digest (data/digests/YYYY-MM-DD.md and .html).")
+    p.add_argument("--date", metavar="YYYY-MM-DD")
+    p.add_argument("--email", action="store_true", help="also email it to the recipients")
+
+    add("send-test-email", cmd_send_test_email, "Send a test email to check the SMTP settings.")
+
+    try:
+        from monitor import cli_service
+    except ImportError:
+        return
+    cli_service.register(add)
