@@ -285,17 +285,22 @@ class Extractor:
     def extract(self, path: Path, content_type: str = "", kind: str | None = None) -> Extracted:
         """Read one file in the child; errors come back in `Extracted.error`."""
         with self._lock:
-            if self._proc is None or self._proc.poll() is not None:
-                self._proc = self._start()
-            proc = self._proc
-            assert proc.stdin and proc.stdout
             request = {"path": str(path), "content_type": content_type, "kind": kind, "pdf_extractor": self.pdf_extractor}
-            try:
-                proc.stdin.write(json.dumps(request) + "\n")
-                proc.stdin.flush()
-            except (BrokenPipeError, OSError):
-                self._kill()
-                return Extracted(error="the extraction process died before reading the document")
+            # A child that died while idle (killed, or crashed after its last answer) is only
+            # noticed on write; one fresh child gets the document before it counts as an error.
+            for attempt in (1, 2):
+                if self._proc is None or self._proc.poll() is not None:
+                    self._proc = self._start()
+                proc = self._proc
+                assert proc.stdin and proc.stdout
+                try:
+                    proc.stdin.write(json.dumps(request) + "\n")
+                    proc.stdin.flush()
+                    break
+                except (BrokenPipeError, OSError):
+                    self._kill()
+                    if attempt == 2:
+                        return Extracted(error="the extraction process died before reading the document")
             deadline = time.monotonic() + self.timeout
             while True:
                 remaining = deadline - time.monotonic()

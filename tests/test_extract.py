@@ -289,3 +289,14 @@ def test_unsupported_type_is_stored_not_read(tmp_path):
     result = extract_here(blob, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     assert result.error is not None and result.error.startswith("unsupported content type")
     assert result.pages == []
+
+
+def test_child_killed_between_documents_is_replaced(good_pdf):
+    with Extractor(timeout=30) as ex:
+        assert_good(ex.extract(good_pdf))
+        child = ex._proc
+        assert child is not None
+        child.kill()  # a child this test started, as the OOM killer or an operator might
+        child.wait()
+        assert_good(ex.extract(good_pdf))
+        assert ex._proc is not None and ex._proc.pid != child.pid
