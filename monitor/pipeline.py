@@ -195,7 +195,7 @@ class Pipeline:
                 if self.should_stop():
                     raise FetchError(ref.url, "pass interrupted (shutting down)")
                 self._process(src, source_id, adapter, ref, outcome)
-            if getattr(adapter, "reports_removals", True):
+            if adapter.complete_listing:
                 self._mark_removed(source_id, {r.key for r in refs}, outcome)
         except BlockedError as exc:
             outcome.status, outcome.error, outcome.hint = "blocked", f"blocked by the publisher: {exc}", exc.hint

@@ -66,6 +66,10 @@ class Source:
     Settings: ClassVar[type[SourceSettings]] = SourceSettings
     #: Where the publisher lives when sources.yaml gives no base_url.
     default_base_url: ClassVar[str | None] = None
+    #: True when a listing shows every document the source watches, so a document missing
+    #: from it was removed. Windowed listings (a date range, the newest N results, a feed)
+    #: set False: what falls out of the window is not a removal.
+    complete_listing: ClassVar[bool] = True
 
     def __init__(self, settings: SourceSettings, context: SourceContext):
         self.settings = settings

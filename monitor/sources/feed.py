@@ -77,6 +77,9 @@ def parse_feed(data: bytes, url: str) -> list[DocumentRef]:
 class FeedSource(Source):
     """Documents announced in an RSS or Atom feed."""
 
+    #: the listing is a window (dates, newest results): leaving it is not removal
+    complete_listing = False
+
     kind = "feed"
     Settings = FeedSettings
 

@@ -81,6 +81,9 @@ class GovukSettings(SourceSettings):
 class GovukSource(Source):
     """Search API hits, newest first, with their PDF attachments from the Content API."""
 
+    #: the listing is a window (dates, newest results): leaving it is not removal
+    complete_listing = False
+
     kind: ClassVar[str] = "govuk"
     Settings: ClassVar[type[SourceSettings]] = GovukSettings
     default_base_url: ClassVar[str | None] = "https://www.gov.uk"

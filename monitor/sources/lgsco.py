@@ -83,6 +83,9 @@ class LgscoSettings(SourceSettings):
 class LgscoSource(Source):
     """Decisions the Ombudsman has published about one authority, newest first."""
 
+    #: the listing is a window (dates, newest results): leaving it is not removal
+    complete_listing = False
+
     kind: ClassVar[str] = "lgsco"
     Settings: ClassVar[type[SourceSettings]] = LgscoSettings
     default_base_url: ClassVar[str | None] = "https://www.lgo.org.uk"

@@ -102,6 +102,9 @@ class _ServiceOff(Exception):
 class ModernGovSource(Source):
     """Committee papers from a council's ModernGov site, for the committees named in settings."""
 
+    #: the listing is a window (dates, newest results): leaving it is not removal
+    complete_listing = False
+
     kind = "moderngov"
     Settings = ModernGovSettings
     default_base_url = None
