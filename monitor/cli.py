@@ -87,7 +87,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     with InstanceLock(config.data_dir):
         store = _open_store(config)
         try:
-            pipeline = Pipeline(config, store, workers=args.workers)
+            pipeline = Pipeline(config, store, workers=args.workers, today=_today_override())
             if sys.stderr.isatty() and not args.quiet:
                 result = _run_with_progress(pipeline, names, config)
             else:
@@ -100,6 +100,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.fail_only_if_all:
         return EXIT_OK
     return EXIT_FAILED if result.any_failed else EXIT_OK
+
+
+def _today_override() -> date | None:
+    """MONITOR_TODAY (YYYY-MM-DD) fixes "today" for date-windowed sources (tests, replays)."""
+    import os
+
+    value = os.environ.get("MONITOR_TODAY")
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"MONITOR_TODAY: expected YYYY-MM-DD, got {value!r}") from None
 
 
 def _run_with_progress(pipeline, names, config):  # type: ignore[no-untyped-def]
