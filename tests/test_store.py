@@ -1,0 +1,105 @@
+"""The store on SQLite and on PostgreSQL: the same pipeline, the same answers.
+
+PostgreSQL runs where MONITOR_TEST_POSTGRES_URL is set (CI starts a server on loopback);
+elsewhere those cases skip.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from harness import Monitor
+from pdfs import make_pdf
+from test_pipeline import config, listing
+
+from monitor.store import Store
+from monitor.store.db import schema_revision, upgrade_schema
+from monitor.store.models import VersionRow
+
+POSTGRES_URL = os.environ.get("MONITOR_TEST_POSTGRES_URL")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request, tmp_path):
+    """A fresh, empty database: a SQLite file, or a new PostgreSQL database dropped after."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    if not POSTGRES_URL:
+        pytest.skip("MONITOR_TEST_POSTGRES_URL is not set (CI sets it)")
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    name = f"monitor_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_schema_is_created_and_upgrades_idempotently(database_url, tmp_path):
+    store = Store(database_url, tmp_path / "data")
+    try:
+        assert schema_revision(store.engine) == "0001"
+        upgrade_schema(store.engine)  # a second start changes nothing
+        assert schema_revision(store.engine) == "0001"
+        tables = set(sa.inspect(store.engine).get_table_names())
+        assert {"source", "document", "version", "event", "delivery", "delivery_event", "http_cache", "run"} <= tables
+    finally:
+        store.close()
+
+
+def test_a_pass_stores_the_same_on_every_database(database_url, server, tmp_path):
+    server.add("/reports", listing("a", "b"))
+    server.add("/files/a.pdf", make_pdf(["First report.", "Services are inadequate."]), content_type="application/pdf")
+    server.add("/files/b.pdf", make_pdf(["Second report."]), content_type="application/pdf")
+    monitor = Monitor(tmp_path, config(server.url), database_url=database_url)
+    assert monitor.run("run")[0] == 0
+    server.add("/reports", listing("a", "b", "c"))
+    server.add("/files/c.pdf", make_pdf(["Third report: improvement notice issued."]), content_type="application/pdf")
+    server.add("/files/b.pdf", make_pdf(["Second report.", "Revised."]), content_type="application/pdf")
+    assert monitor.run("run")[0] == 0
+
+    docs = monitor.documents()
+    assert [(d["key"].rsplit("/", 1)[-1], d["versions"], d["status"]) for d in docs] == [
+        ("a.pdf", 1, "ok"),
+        ("b.pdf", 2, "ok"),
+        ("c.pdf", 1, "ok"),
+    ]
+    events = monitor.events()
+    live = [(e["type"], e["document_key"].rsplit("/", 1)[-1]) for e in events if not e["details"].get("baseline") and e["severity"] != "info"]
+    assert ("new_document", "c.pdf") in live
+    assert ("changed", "b.pdf") in live
+    assert ("phrase_match", "c.pdf") in live
+    assert not (monitor.data_dir / "monitor.db").exists() or database_url.startswith("sqlite")
+
+    store = Store(database_url, monitor.data_dir)
+    try:
+        with store.session() as session:
+            for version in session.scalars(sa.select(VersionRow)):
+                assert store.blobs.verify(version.sha256), version.blob_path
+    finally:
+        store.close()
+
+
+def test_versions_are_append_only(database_url, tmp_path):
+    store = Store(database_url, tmp_path / "data")
+    try:
+        with store.session() as session:
+            session.execute(sa.text("INSERT INTO source (name, kind, health, consecutive_failures, failure_alerted) VALUES ('s', 'page', 'ok', 0, 0)"))
+        with pytest.raises(sa.exc.IntegrityError), store.session() as session:
+            session.execute(
+                sa.text(
+                    "INSERT INTO document (source_id, key, url, title, kind, meta, first_seen, last_seen, status) "
+                    "VALUES (1, 'k', 'u', 't', 'd', '{}', '2026-01-01', '2026-01-01', 'ok'), "
+                    "(1, 'k', 'u', 't', 'd', '{}', '2026-01-01', '2026-01-01', 'ok')"
+                )
+            )
+    finally:
+        store.close()
