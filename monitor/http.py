@@ -422,7 +422,7 @@ class HttpClient:
                     )
                 except requests.RequestException as exc:
                     self._record(RequestRecord(current, None, started, 0, conditional))
-                    raise _Retryable(f"connection failed: {type(exc).__name__}: {_short(exc)}") from exc
+                    raise _Retryable(f"connection failed: {_connection_reason(exc, self.settings)}") from exc
                 try:
                     if resp.is_redirect or resp.status_code in (301, 302, 303, 307, 308):
                         location = resp.headers.get("Location")
@@ -539,6 +539,22 @@ class _Buffer:
 
     def __exit__(self, *exc: object) -> None:
         return None
+
+
+def _connection_reason(exc: requests.RequestException, settings: HttpSettings) -> str:
+    """Why a connection failed, in words a non-programmer can act on."""
+    text = str(exc)
+    if "NameResolutionError" in text or "Name or service not known" in text or "getaddrinfo" in text:
+        return "cannot find the server's address (no network, or DNS is failing)"
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return f"timed out: no answer to the connection within {settings.connect_timeout:g}s"
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return f"timed out: the server accepted but did not answer within {settings.timeout:g}s"
+    if "Connection refused" in text:
+        return "connection refused (the server is down or not listening)"
+    if isinstance(exc, requests.exceptions.SSLError):
+        return f"TLS/certificate problem: {_short(exc)}"
+    return f"{type(exc).__name__}: {_short(exc)}"
 
 
 def _short(exc: BaseException) -> str:
