@@ -9,7 +9,8 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,18 @@ def _open_store(config):  # type: ignore[no-untyped-def]
     from monitor.store import Store
 
     return Store(config.database_url, config.data_dir)
+
+
+@contextmanager
+def open_session(args: argparse.Namespace) -> Iterator[tuple[Any, Any, Any]]:
+    """(config, store, session) for a read-mostly command; the store is closed after."""
+    config = _load(args)
+    store = _open_store(config)
+    try:
+        with store.session() as session:
+            yield config, store, session
+    finally:
+        store.close()
 
 
 def _print_json(data: Any) -> None:
@@ -227,33 +240,28 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     from monitor.store.models import DocumentRow, SourceRow
 
-    config = _load(args)
-    store = _open_store(config)
-    try:
-        with store.session() as session:
-            counts = dict(
-                session.execute(select(DocumentRow.source_id, func.count()).group_by(DocumentRow.source_id)).all()
+    with open_session(args) as (config, store, session):
+        counts = dict(
+            session.execute(select(DocumentRow.source_id, func.count()).group_by(DocumentRow.source_id)).all()
+        )
+        rows_by_name = {r.name: r for r in session.scalars(select(SourceRow))}
+        data = []
+        for src in config.sources:
+            row = rows_by_name.get(src.name)
+            data.append(
+                {
+                    "source": src.name,
+                    "kind": src.kind,
+                    "enabled": src.common.enabled,
+                    "health": row.health if row else "never run",
+                    "last_run": _iso(row.last_run_at) if row else None,
+                    "last_ok": _iso(row.last_ok_at) if row else None,
+                    "consecutive_failures": row.consecutive_failures if row else 0,
+                    "documents": counts.get(row.id, 0) if row else 0,
+                    "last_error": row.last_error if row else None,
+                    "hint": row.last_hint if row else None,
+                }
             )
-            rows_by_name = {r.name: r for r in session.scalars(select(SourceRow))}
-            data = []
-            for src in config.sources:
-                row = rows_by_name.get(src.name)
-                data.append(
-                    {
-                        "source": src.name,
-                        "kind": src.kind,
-                        "enabled": src.common.enabled,
-                        "health": row.health if row else "never run",
-                        "last_run": _iso(row.last_run_at) if row else None,
-                        "last_ok": _iso(row.last_ok_at) if row else None,
-                        "consecutive_failures": row.consecutive_failures if row else 0,
-                        "documents": counts.get(row.id, 0) if row else 0,
-                        "last_error": row.last_error if row else None,
-                        "hint": row.last_hint if row else None,
-                    }
-                )
-    finally:
-        store.close()
     if args.json:
         _print_json(data)
         return EXIT_OK
@@ -297,19 +305,14 @@ def cmd_documents(args: argparse.Namespace) -> int:
 
     from monitor.store.models import DocumentRow, SourceRow, VersionRow
 
-    config = _load(args)
-    store = _open_store(config)
-    try:
-        with store.session() as session:
-            query = select(DocumentRow).options(joinedload(DocumentRow.source)).order_by(DocumentRow.id)
-            if args.source:
-                query = query.join(SourceRow).where(SourceRow.name == args.source)
-            counts = dict(
-                session.execute(select(VersionRow.document_id, func.count()).group_by(VersionRow.document_id)).all()
-            )
-            data = [document_json(doc, counts.get(doc.id, 0)) for doc in session.scalars(query)]
-    finally:
-        store.close()
+    with open_session(args) as (config, store, session):
+        query = select(DocumentRow).options(joinedload(DocumentRow.source)).order_by(DocumentRow.id)
+        if args.source:
+            query = query.join(SourceRow).where(SourceRow.name == args.source)
+        counts = dict(
+            session.execute(select(VersionRow.document_id, func.count()).group_by(VersionRow.document_id)).all()
+        )
+        data = [document_json(doc, counts.get(doc.id, 0)) for doc in session.scalars(query)]
     if args.json:
         _print_json(data)
         return EXIT_OK
@@ -340,27 +343,22 @@ def _find_document(session, key: str, source: str | None):  # type: ignore[no-un
 
 def cmd_history(args: argparse.Namespace) -> int:
     """A document's versions with dates and sizes."""
-    config = _load(args)
-    store = _open_store(config)
-    try:
-        with store.session() as session:
-            doc = _find_document(session, args.key, args.source)
-            data = [
-                {
-                    "version": v.number,
-                    "fetched_at": _iso(v.fetched_at),
-                    "size": v.size,
-                    "sha256": v.sha256,
-                    "pages": v.pages,
-                    "content_type": v.content_type,
-                    "blob_path": str(store.blobs.path_for(v.sha256)),
-                    "extract_error": v.extract_error,
-                }
-                for v in doc.versions
-            ]
-            title, url = doc.title, doc.url
-    finally:
-        store.close()
+    with open_session(args) as (config, store, session):
+        doc = _find_document(session, args.key, args.source)
+        data = [
+            {
+                "version": v.number,
+                "fetched_at": _iso(v.fetched_at),
+                "size": v.size,
+                "sha256": v.sha256,
+                "pages": v.pages,
+                "content_type": v.content_type,
+                "blob_path": str(store.blobs.path_for(v.sha256)),
+                "extract_error": v.extract_error,
+            }
+            for v in doc.versions
+        ]
+        title, url = doc.title, doc.url
     if args.json:
         _print_json(data)
         return EXIT_OK
@@ -374,24 +372,19 @@ def cmd_diff(args: argparse.Namespace) -> int:
     """A unified diff of two versions' text."""
     import difflib
 
-    config = _load(args)
-    store = _open_store(config)
-    try:
-        with store.session() as session:
-            doc = _find_document(session, args.key, args.source)
-            versions = {v.number: v for v in doc.versions}
-            if len(versions) < 2 and (args.from_ is None or args.to is None):
-                print(f"{doc.title} has {len(versions)} version(s); nothing to compare")
-                return EXIT_OK
-            numbers = sorted(versions)
-            to = args.to if args.to is not None else numbers[-1]
-            frm = args.from_ if args.from_ is not None else numbers[numbers.index(to) - 1] if to in numbers else None
-            for n in (frm, to):
-                if n not in versions:
-                    raise UsageError(f"no version {n} of {args.key!r}; versions: {', '.join(map(str, numbers))}")
-            old, new = versions[frm].text.splitlines(), versions[to].text.splitlines()
-    finally:
-        store.close()
+    with open_session(args) as (config, store, session):
+        doc = _find_document(session, args.key, args.source)
+        versions = {v.number: v for v in doc.versions}
+        if len(versions) < 2 and (args.from_ is None or args.to is None):
+            print(f"{doc.title} has {len(versions)} version(s); nothing to compare")
+            return EXIT_OK
+        numbers = sorted(versions)
+        to = args.to if args.to is not None else numbers[-1]
+        frm = args.from_ if args.from_ is not None else numbers[numbers.index(to) - 1] if to in numbers else None
+        for n in (frm, to):
+            if n not in versions:
+                raise UsageError(f"no version {n} of {args.key!r}; versions: {', '.join(map(str, numbers))}")
+        old, new = versions[frm].text.splitlines(), versions[to].text.splitlines()
     diff = difflib.unified_diff(old, new, f"{args.key} v{frm}", f"{args.key} v{to}", lineterm="")
     print("\n".join(diff) or "no text differences")
     return EXIT_OK
@@ -405,24 +398,19 @@ def cmd_events(args: argparse.Namespace) -> int:
     from monitor.events import event_json
     from monitor.store.models import EventRow, SourceRow
 
-    config = _load(args)
-    store = _open_store(config)
-    try:
-        with store.session() as session:
-            query = (
-                select(EventRow)
-                .options(joinedload(EventRow.source), joinedload(EventRow.document))
-                .order_by(EventRow.id)
-            )
-            if args.since:
-                query = query.where(EventRow.created_at >= _parse_when(args.since))
-            if args.type:
-                query = query.where(EventRow.type.in_(args.type))
-            if args.source:
-                query = query.join(SourceRow, EventRow.source_id == SourceRow.id).where(SourceRow.name == args.source)
-            data = [event_json(e) for e in session.scalars(query).unique()]
-    finally:
-        store.close()
+    with open_session(args) as (config, store, session):
+        query = (
+            select(EventRow)
+            .options(joinedload(EventRow.source), joinedload(EventRow.document))
+            .order_by(EventRow.id)
+        )
+        if args.since:
+            query = query.where(EventRow.created_at >= _parse_when(args.since))
+        if args.type:
+            query = query.where(EventRow.type.in_(args.type))
+        if args.source:
+            query = query.join(SourceRow, EventRow.source_id == SourceRow.id).where(SourceRow.name == args.source)
+        data = [event_json(e) for e in session.scalars(query).unique()]
     if args.limit:
         data = data[-args.limit :]
     if args.json:

@@ -8,7 +8,16 @@ import sys
 from collections.abc import Callable
 from datetime import date
 
-from monitor.cli import EXIT_FAILED, EXIT_OK, UsageError, _load, _open_store, _print_json, _table
+from monitor.cli import (
+    EXIT_FAILED,
+    EXIT_OK,
+    UsageError,
+    _load,
+    _open_store,
+    _print_json,
+    _table,
+    open_session,
+)
 
 
 def cmd_deliveries(args: argparse.Namespace) -> int:
@@ -18,19 +27,14 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
     from monitor.deliver.outbox import delivery_json
     from monitor.store.models import DeliveryRow
 
-    config = _load(args)
-    store = _open_store(config)
-    try:
-        with store.session() as session:
-            query = select(DeliveryRow).order_by(DeliveryRow.id)
-            if args.status:
-                query = query.where(DeliveryRow.status == args.status)
-            data = [delivery_json(d) for d in session.scalars(query)]
-            if args.retry:
-                for row in session.scalars(select(DeliveryRow).where(DeliveryRow.status == "failed")):
-                    row.status = "pending"
-    finally:
-        store.close()
+    with open_session(args) as (config, store, session):
+        query = select(DeliveryRow).order_by(DeliveryRow.id)
+        if args.status:
+            query = query.where(DeliveryRow.status == args.status)
+        data = [delivery_json(d) for d in session.scalars(query)]
+        if args.retry:
+            for row in session.scalars(select(DeliveryRow).where(DeliveryRow.status == "failed")):
+                row.status = "pending"
     if args.json:
         _print_json(data)
         return EXIT_OK
