@@ -97,6 +97,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             config.source(name)
     else:
         names = None
+    if not sys.stderr.isatty() and not args.quiet and not args.verbose:
+        # cron and service logs get a plain line per source instead of a progress bar
+        logging.getLogger("monitor").setLevel(logging.INFO)
     with InstanceLock(config.data_dir):
         store = _open_store(config)
         try:
@@ -144,6 +147,8 @@ def _run_with_progress(pipeline, names, config):  # type: ignore[no-untyped-def]
 
 def format_summary(result) -> str:  # type: ignore[no-untyped-def]
     """The per-source summary printed after a pass."""
+    if not result.outcomes:
+        return "no sources to check: sources.yaml lists none that are enabled"
     rows = []
     for o in result.outcomes:
         rows.append(

@@ -147,7 +147,7 @@ class Pipeline:
             return outcomes
 
         try:
-            if self.workers == 1 or len(groups) == 1:
+            if self.workers == 1 or len(groups) <= 1:
                 for group in groups.values():
                     result.outcomes.extend(run_group(group))
             else:

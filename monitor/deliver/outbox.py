@@ -11,7 +11,7 @@ Message-ID, so mail clients fold such a duplicate.
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 
 #: after this many failed attempts a delivery is marked failed (shown by `monitor deliveries`)
 MAX_ATTEMPTS = 20
+#: urgent events older than this are not queued: configuring email later must not send a
+#: flood of last month's alerts (they are in the digests and `monitor events`)
+QUEUE_WINDOW = timedelta(days=2)
 EMAIL = "email"
 
 
@@ -39,7 +42,13 @@ def enqueue_urgent(store: Store, config: Config) -> int | None:
     with store.session() as session:
         queued = select(delivery_event.c.event_id)
         events = session.scalars(
-            select(EventRow).where(EventRow.severity == "urgent", EventRow.id.not_in(queued)).order_by(EventRow.id)
+            select(EventRow)
+            .where(
+                EventRow.severity == "urgent",
+                EventRow.id.not_in(queued),
+                EventRow.created_at >= utcnow() - QUEUE_WINDOW,
+            )
+            .order_by(EventRow.id)
         ).all()
         if not events:
             return None
