@@ -1,0 +1,1 @@
+"""Running the monitor as a service: logging, doctor, retention (prune), export and import."""

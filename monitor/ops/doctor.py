@@ -1,0 +1,218 @@
+"""`monitor doctor`: everything the monitor depends on, checked one by one, each with what to do.
+
+Checks never change anything: the schema is compared, not migrated; SMTP is logged into,
+no mail is sent; each source host gets one request (its robots.txt).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import smtplib
+import ssl
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from monitor.errors import ConfigError
+
+OK, WARN, FAIL = "ok", "warning", "FAIL"
+
+
+@dataclass
+class Check:
+    """One line of the doctor's table."""
+
+    name: str
+    result: str
+    detail: str
+    fix: str | None = None
+
+
+def run_checks(config_path: str | os.PathLike | None, *, min_free_gb: float = 1.0, network: bool = True) -> list[Check]:
+    """Every check, in the order a person would fix them."""
+    from monitor.config import load_config
+
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        first = str(exc).splitlines()[0]
+        return [Check("config", FAIL, first, "fix sources.yaml (`monitor check-config` shows every problem)")]
+    checks = [Check("config", OK, f"{config.path}: {len(config.sources)} source(s)")]
+    checks.append(check_data_dir(config.data_dir))
+    checks.append(check_disk(config.data_dir, min_free_gb))
+    checks.append(check_database(config.database_url))
+    if network:
+        if config.settings.email is not None:
+            checks.append(check_smtp(config.settings.email))
+        checks.extend(check_sources(config))
+    return checks
+
+
+def check_data_dir(data_dir: Path) -> Check:
+    """The data directory exists (or can be made) and a file can be written in it."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=data_dir, prefix=".doctor-"):
+            pass
+    except OSError as exc:
+        return Check(
+            "data dir writable",
+            FAIL,
+            f"{data_dir}: {exc.strerror or exc}",
+            f"make {data_dir} writable by the user the monitor runs as (chown report-monitor)",
+        )
+    return Check("data dir writable", OK, str(data_dir.resolve()))
+
+
+def check_disk(data_dir: Path, min_free_gb: float) -> Check:
+    """Free space on the data directory's disk."""
+    try:
+        usage = shutil.disk_usage(data_dir if data_dir.exists() else data_dir.parent)
+    except OSError as exc:
+        return Check("disk space", FAIL, str(exc), "check the data directory's disk")
+    free_gb = usage.free / 1024**3
+    detail = f"{free_gb:.1f} GB free of {usage.total / 1024**3:.1f} GB"
+    if free_gb < min_free_gb:
+        return Check(
+            "disk space",
+            WARN,
+            detail,
+            f"under {min_free_gb:g} GB: free space, or run `monitor prune`; stored reports are never pruned",
+        )
+    return Check("disk space", OK, detail)
+
+
+def check_database(url: str) -> Check:
+    """The database answers and its schema is the newest this version knows."""
+    from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
+
+    from monitor.cli import _redact_url
+    from monitor.store.db import MIGRATIONS, make_engine, schema_revision
+
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    shown = _redact_url(url)
+    engine = make_engine(url)
+    try:
+        current = schema_revision(engine)
+    except Exception as exc:  # noqa: BLE001 - any driver error means "cannot reach it"
+        reason = str(exc).splitlines()[0][:200]
+        return Check("database", FAIL, f"{shown}: {reason}", "check MONITOR_DATABASE_URL and that the server is running")
+    finally:
+        engine.dispose()
+    if current is None:
+        return Check("database", WARN, f"{shown}: empty (no schema yet)", "the first `monitor run` creates it")
+    if current != head:
+        return Check(
+            "database",
+            FAIL,
+            f"{shown}: schema {current}, this version needs {head}",
+            "back up data/, then start the monitor once (`monitor run`): it upgrades the schema itself",
+        )
+    return Check("database", OK, f"{shown}: schema {current} (newest)")
+
+
+def check_smtp(settings) -> Check:  # type: ignore[no-untyped-def]
+    """Connect to the SMTP server and log in (when a username is set); nothing is sent."""
+    from monitor.deliver.settings import smtp_password
+
+    password = smtp_password()
+    where = f"{settings.host}:{settings.port} ({settings.security})"
+    if settings.username and not password:
+        return Check("smtp login", FAIL, f"{where}: a username is set but no password", "set MONITOR_SMTP_PASSWORD")
+    smtp: smtplib.SMTP | None = None
+    try:
+        if settings.security == "ssl":
+            smtp = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout, context=ssl.create_default_context())
+        else:
+            smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+            smtp.ehlo()
+            if settings.security == "starttls":
+                smtp.starttls(context=ssl.create_default_context())
+                smtp.ehlo()
+        if settings.username:
+            smtp.login(settings.username, password or "")
+    except smtplib.SMTPAuthenticationError:
+        return Check("smtp login", FAIL, f"{where}: login refused", "check the username and MONITOR_SMTP_PASSWORD")
+    except (smtplib.SMTPException, OSError, ssl.SSLError) as exc:
+        reason = f"{type(exc).__name__}: {exc}"
+        if password:
+            reason = reason.replace(password, "***")
+        return Check(
+            "smtp login",
+            FAIL,
+            f"{where}: {reason[:200]}",
+            "check settings.email host, port and security (587 = starttls, 465 = ssl)",
+        )
+    finally:
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                smtp.close()
+    return Check("smtp login", OK, where + (" (logged in)" if settings.username else " (no login configured)"))
+
+
+def listing_url(adapter) -> str:  # type: ignore[no-untyped-def]
+    """Where a source's listing starts: a page's or feed's URL, else the publisher's root."""
+    start = getattr(adapter, "start_url", None)
+    if callable(start):
+        return start()
+    url = getattr(adapter.settings, "url", None)
+    if isinstance(url, str) and url.startswith(("http://", "https://")):
+        return url
+    return adapter.base_url + "/"
+
+
+def check_sources(config) -> list[Check]:  # type: ignore[no-untyped-def]
+    """Each enabled source's host answers, and robots.txt lets us read its listing."""
+    from monitor.http import HttpClient
+    from monitor.pipeline import build_source
+
+    settings = config.settings.http_settings()
+    settings.retries = 0
+    settings.respect_robots = True  # asked even when the config says otherwise: the user should know
+    http = HttpClient(settings)
+    checks = []
+    for src in config.sources:
+        if not src.common.enabled:
+            continue
+        name = f"source {src.name}"
+        try:
+            url = listing_url(build_source(src, http))
+        except Exception as exc:  # noqa: BLE001 - shown as a failed check
+            checks.append(Check(name, FAIL, f"cannot build the source: {exc}", "fix this source in sources.yaml"))
+            continue
+        parts = urlsplit(url)
+        robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+        allowed = http.allowed_by_robots(url)
+        answered = [r for r in http.records if r.url == robots_url and r.status is not None]
+        if not answered:
+            checks.append(
+                Check(name, FAIL, f"{parts.netloc} did not answer", "check the machine's network and DNS, or the site may be down")
+            )
+        elif answered[-1].status in (401, 403):
+            checks.append(
+                Check(
+                    name,
+                    FAIL,
+                    f"{parts.netloc} refused us (HTTP {answered[-1].status} on robots.txt)",
+                    "the publisher blocks scripts; set settings.user_agent to name you and a contact address",
+                )
+            )
+        elif not allowed:
+            checks.append(
+                Check(
+                    name,
+                    FAIL,
+                    f"robots.txt disallows {url}",
+                    "the publisher asks robots not to read this page; use its API or ask it for access",
+                )
+            )
+        else:
+            checks.append(Check(name, OK, f"{parts.netloc} answered; robots.txt allows {parts.path or '/'}"))
+    return checks
