@@ -42,6 +42,8 @@ class InstanceLock:
 
     def release(self) -> None:
         if self._fd is not None:
+            # emptied before unlocking, so a pid left in the file always names a live holder
+            os.ftruncate(self._fd, 0)
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
