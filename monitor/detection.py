@@ -39,12 +39,25 @@ def change_details(config: Config, src: SourceConfig, old_text: str, new_text: s
     return diff_summary(pages_of(old_text), pages_of(new_text), rules_for(config, src))
 
 
-def provider_of(doc: DocumentRow) -> str | None:
-    """What a verdict belongs to: the inspected provider, location or authority."""
+def provider_of(kind: str, doc: DocumentRow) -> str | None:
+    """What a verdict belongs to, so only like is compared with like: the inspected provider
+    or location; for the Ombudsman, the complaint (a decision on another complaint is not a
+    change of verdict)."""
     meta = doc.meta or {}
-    for key in ("urn", "location_id", "provider_id", "local_authority", "authority", "provider"):
+    keys = ("reference",) if kind == "lgsco" else ("urn", "location_id", "provider_id", "local_authority", "authority", "provider")
+    for key in keys:
         if meta.get(key):
             return str(meta[key])
+    return None
+
+
+def display_name(doc: DocumentRow) -> str | None:
+    """Whom a document is about, in words (for subjects and digests)."""
+    meta = doc.meta or {}
+    for key in ("provider", "location_name", "provider_name", "authority", "local_authority", "committee"):
+        value = meta.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
     return None
 
 
@@ -73,13 +86,13 @@ def detect_for_version(
             "phrase_match",
             "info" if baseline else match.severity,
             f"'{match.phrase}' x{match.count} in {doc.title}",
-            match.to_dict(),
+            {**match.to_dict(), "provider_name": display_name(doc)},
             document=doc,
             version_id=version.id,
         )
 
     current = verdict_of(source.kind, doc.meta or {})
-    provider = provider_of(doc)
+    provider = provider_of(source.kind, doc)
     if not current or provider is None:
         return
     earlier = _previous_verdict(session, source, doc, provider)
@@ -92,7 +105,7 @@ def detect_for_version(
             "rating_change",
             "info" if baseline else change.severity,
             f"{doc.title}: {change.field} {format_change(change)}",
-            {**change.to_dict(), "provider": provider},
+            {**change.to_dict(), "provider": provider, "provider_name": display_name(doc)},
             document=doc,
             version_id=version.id,
         )
@@ -107,7 +120,7 @@ def _previous_verdict(session: Session, source: SourceRow, doc: DocumentRow, pro
     ).all()
     best: tuple[Any, dict[str, str]] | None = None
     for other in candidates:
-        if provider_of(other) != provider:
+        if provider_of(source.kind, other) != provider:
             continue
         verdict = verdict_of(source.kind, other.meta or {})
         if not verdict:

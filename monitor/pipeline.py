@@ -435,7 +435,9 @@ class Pipeline:
             )
             session.add(version)
             session.flush()
-            doc.meta = {**(doc.meta or {}), **_jsonable(extracted.meta)}
+            # a reader that found nothing must not wipe what the listing said (CQC ratings)
+            found = {k: v for k, v in _jsonable(extracted.meta).items() if v not in ({}, [], None, "")}
+            doc.meta = {**(doc.meta or {}), **found}
             doc.last_checked = now
             doc.status = "ok"
             doc.error = f"text not extracted: {extracted.error}" if extracted.error else None

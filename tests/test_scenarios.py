@@ -264,13 +264,9 @@ def test_hostile_title_is_escaped_in_email_digest_and_feed(server, mail, tmp_pat
     assert any(title in t for t in titles), titles
 
 
-# -- behaviours the scenarios exposed (see the report to the lead) --------------------------
+# -- behaviours the scenarios exposed, now fixed ---------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: detection.provider_of keys Ombudsman decisions by meta['authority'], so two complaints compare",
-)
 def test_ombudsman_decisions_on_different_complaints_are_not_a_rating_change(server, mail, tmp_path):
     """Two decisions are about two complaints: "Not upheld" on one then "Upheld" on another is
     not the council's grade getting worse, and must not send an urgent "rating change"."""
@@ -289,10 +285,6 @@ def test_ombudsman_decisions_on_different_complaints_are_not_a_rating_change(ser
     assert changes == [], [(e["document_key"], e["summary"], e["details"]) for e in changes]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: pipeline merges read_meta's empty 'ratings' over the listing's API ratings",
-)
 def test_cqc_api_ratings_survive_a_report_whose_text_states_none(server, mail, tmp_path):
     """The API gives the report's ratings; a report PDF whose text states none (a layout the reader
     does not know) must not wipe them, or the rating change goes unnoticed."""
@@ -327,11 +319,6 @@ def _alert_subject(site: Site, mail: MailCatcher, tmp_path: Path) -> str:
     return message_parts(mail.messages[0]["data"])[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the urgent group lacks the new_document event, so render.provider_of falls back to "
-    "rating_change details.provider, the internal id (URN / CQC location id)",
-)
 @pytest.mark.parametrize(
     "build,expected",
     [(ofsted_site, "[Ofsted] London Borough of Harrow: "), (cqc_site, "[CQC] Elmgrove House: ")],
@@ -342,11 +329,6 @@ def test_alert_subject_names_the_provider_not_its_id(build, expected, server, ma
     assert subject.startswith(expected), subject
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: verdict_parts lists rating changes in table order and one_line cuts the subject at 200 "
-    "characters, so the overall grade (the last row) falls off",
-)
 def test_alert_subject_keeps_the_overall_grade(server, mail, tmp_path):
     subject = _alert_subject(ofsted_site(server), mail, tmp_path)
     assert "Overall: Good -> Inadequate" in subject, subject

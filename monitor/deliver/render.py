@@ -105,8 +105,12 @@ def provider_of(event: dict[str, Any]) -> str | None:
     for key in ("provider", "committee", "authority"):
         if isinstance(meta.get(key), str) and meta[key].strip():
             return one_line(meta[key])
-    provider = (event.get("details") or {}).get("provider")
-    return one_line(provider) if isinstance(provider, str) and provider.strip() else None
+    details = event.get("details") or {}
+    for key in ("provider_name", "provider"):
+        value = details.get(key)
+        if isinstance(value, str) and value.strip():
+            return one_line(value)
+    return None
 
 
 def stored_copy(blob_path: Any, data_dir: Path | None) -> str | None:
@@ -181,7 +185,10 @@ def group_events(events: list[dict[str, Any]]) -> list[Group]:
 def verdict_parts(group: Group) -> list[str]:
     """Short verdict phrases for a subject: rating changes, the headline grade, phrase counts."""
     parts: list[str] = []
-    changes = group.of_type("rating_change")
+    # the overall grade first: a long subject is cut at the end, never at the headline
+    changes = sorted(
+        group.of_type("rating_change"), key=lambda e: "overall" not in str((e.get("details") or {}).get("field"))
+    )
     for event in changes:
         details = event.get("details") or {}
         parts.append(f"{field_label(str(details.get('field') or 'rating'))}: {format_change(details)}")
@@ -218,7 +225,10 @@ def what_happened(group: Group) -> str:
 def subject_line(group: Group, limit: int = 200) -> str:
     """"[Ofsted] Harrow children's services: Monitoring visit published — 'inadequate' x3"."""
     parts = verdict_parts(group)
-    text = f"[{group.publisher}] {group.provider}: {what_happened(group)}"
+    happened = what_happened(group)
+    # titles often start with the provider ("London Borough of Harrow: inspection"): say it once
+    head = happened if happened.startswith(f"{group.provider}:") else f"{group.provider}: {happened}"
+    text = f"[{group.publisher}] {head}"
     if parts:
         text += " — " + ", ".join(parts)
     return one_line(text, limit)
