@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -346,7 +347,7 @@ def test_sighup_with_a_broken_file_keeps_the_old_config(server, tmp_path, childr
     server.add("/one", listing())
     server.add("/two", listing())
     monitor = Monitor(tmp_path, config_text(source_yaml("one", server.url, "/one")))
-    child = Child(monitor, "--interval-seconds", "1")
+    child = Child(monitor, "--interval-seconds", "1", "--log-json")
     children.append(child)
     wait_for(lambda: len(runs_of(monitor.data_dir, "one")) >= 1, 40, "the first run")
 
@@ -369,3 +370,10 @@ def test_sighup_with_a_broken_file_keeps_the_old_config(server, tmp_path, childr
     assert "reloaded" in child.output()
     child.signal(signal.SIGINT)
     assert child.wait(20) == 0, child.output()
+    # the same story in the JSON log file, one object a line
+    records = [json.loads(line) for line in (monitor.data_dir / "logs" / "monitor.jsonl").read_text().splitlines()]
+    messages = [r["message"] for r in records]
+    assert any(m.startswith("daemon started: 1 source job(s)") for m in messages)
+    assert any(m.startswith("reload refused") and r["level"] == "ERROR" for m, r in zip(messages, records, strict=True))
+    assert any(m.startswith("reloaded") and "2 source job(s)" in m for m in messages)
+    assert messages[-1] == "daemon stopped"

@@ -96,14 +96,21 @@ def check_database(url: str) -> Check:
     cfg.set_main_option("script_location", str(MIGRATIONS))
     head = ScriptDirectory.from_config(cfg).get_current_head()
     shown = _redact_url(url)
-    engine = make_engine(url)
+    engine = None
     try:
+        engine = make_engine(url)
         current = schema_revision(engine)
-    except Exception as exc:  # noqa: BLE001 - any driver error means "cannot reach it"
-        reason = str(exc).splitlines()[0][:200]
-        return Check("database", FAIL, f"{shown}: {reason}", "check MONITOR_DATABASE_URL and that the server is running")
+    except Exception as exc:  # noqa: BLE001 - a missing driver or any connect error means "cannot reach it"
+        reason = _redact_text(f"{type(exc).__name__}: {exc}".splitlines()[0], url)[:200]
+        return Check(
+            "database",
+            FAIL,
+            f"{shown}: {reason}",
+            "check MONITOR_DATABASE_URL, that the server is running and its driver is installed",
+        )
     finally:
-        engine.dispose()
+        if engine is not None:
+            engine.dispose()
     if current is None:
         return Check("database", WARN, f"{shown}: empty (no schema yet)", "the first `monitor run` creates it")
     if current != head:
@@ -114,6 +121,14 @@ def check_database(url: str) -> Check:
             "back up data/, then start the monitor once (`monitor run`): it upgrades the schema itself",
         )
     return Check("database", OK, f"{shown}: schema {current} (newest)")
+
+
+def _redact_text(text: str, url: str) -> str:
+    """`text` without the password of `url`, should a driver quote the URL back."""
+    from urllib.parse import urlsplit as split
+
+    password = split(url).password
+    return text.replace(password, "***") if password else text
 
 
 def check_smtp(settings) -> Check:  # type: ignore[no-untyped-def]
