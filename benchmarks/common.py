@@ -49,12 +49,16 @@ class Stat:
         return f"{self.median:.{digits}f} ({self.min:.{digits}f}–{self.max:.{digits}f}){unit}"
 
 
+def prose_line(rng: random.Random, index: int) -> str:
+    """One line of report-like prose; every sixth line is short, ending a paragraph, as in real
+    reports (a page-long paragraph would be unrealistically hard on sentence splitting)."""
+    words = 4 if index % 6 == 5 else 12
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
 def page_text(rng: random.Random, doc_label: str, page: int) -> list[str]:
-    """About 40 lines of report-like prose for one page."""
-    lines = [f"{doc_label} - page {page}"]
-    for _ in range(40):
-        lines.append(" ".join(rng.choice(WORDS) for _ in range(12)).capitalize() + ".")
-    return lines
+    """About 40 lines of report-like prose for one page, in paragraphs of six lines."""
+    return [f"{doc_label} - page {page}"] + [prose_line(rng, i) for i in range(40)]
 
 
 def write_pdf(path: Path, label: str, pages: int, seed: int) -> None:
@@ -90,7 +94,7 @@ def corpus(sites: int = 20, per_site: int = 50, *, root: Path | None = None) -> 
     Page counts are drawn uniformly from 10–40 with a fixed seed, so every run of the
     benchmark reads the same 1,000 documents.
     """
-    root = root or OUT / "corpus"
+    root = root or OUT / "corpus-v2"
     rng = random.Random(20260101)
     layout: list[list[tuple[str, str, Path, int]]] = []
     jobs = []
