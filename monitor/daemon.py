@@ -36,7 +36,7 @@ from monitor.errors import ConfigError
 from monitor.http import HttpClient
 from monitor.lock import InstanceLock
 from monitor.store.db import Store, utcnow
-from monitor.store.models import SourceRow
+from monitor.store.models import RunRow, SourceRow
 
 log = logging.getLogger(__name__)
 
@@ -256,6 +256,12 @@ class Daemon:
                 job.remove()
         with self._store.session() as session:
             rows = {row.name: row for row in session.scalars(select(SourceRow))}
+            last_outcome = {
+                row.name: session.scalar(
+                    select(RunRow.outcome).where(RunRow.source_id == row.id).order_by(RunRow.id.desc()).limit(1)
+                )
+                for row in rows.values()
+            }
         existing = {job.id for job in self._scheduler.get_jobs()}
         for name, src in wanted.items():
             job_id = f"source:{name}"
@@ -263,7 +269,7 @@ class Daemon:
             kwargs: dict[str, Any] = {}
             if job_id not in existing:
                 # a memory job store forgets runs missed while the daemon was down: catch up once
-                if self._missed(src, rows.get(name), trigger):
+                if self._missed(src, rows.get(name), last_outcome.get(name)):
                     kwargs["next_run_time"] = datetime.now(UTC)
                 self._scheduler.add_job(self._run_source, trigger, args=[name], id=job_id, name=name, **kwargs)
             else:
@@ -275,10 +281,10 @@ class Daemon:
         else:
             self._scheduler.reschedule_job(DIGEST_JOB, trigger=digest_trigger)
 
-    def _missed(self, src: SourceConfig, row: SourceRow | None, trigger: BaseTrigger) -> bool:
+    def _missed(self, src: SourceConfig, row: SourceRow | None, last_outcome: str | None) -> bool:
         """Whether a source should run at start: never ran, last run failed or was cut short,
         or a scheduled time passed while the daemon was not running."""
-        if row is None or row.last_run_at is None or row.health != "ok":
+        if row is None or row.last_run_at is None or row.health != "ok" or last_outcome != "ok":
             return True
         last = row.last_run_at.replace(tzinfo=UTC)
         now = datetime.now(UTC)

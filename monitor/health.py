@@ -1,7 +1,8 @@
 """Source health: every pass's outcome recorded, and every failure made loud exactly once.
 
 A source is ok, failing (errors), blocked (401/403, challenge page, robots.txt) or broken
-(its listing no longer parses). Blocked and broken never mean "nothing new".
+(its listing no longer parses). Blocked and broken never mean "nothing new". A pass that was
+"interrupted" (the daemon shutting down) is recorded as a run and changes nothing else.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ def record_outcome(store: Store, config: Config, source_id: int, outcome: Source
                 error=outcome.error,
             )
         )
+        if outcome.status == "interrupted":
+            # a pass cut short by a shutdown says nothing about the publisher: no streak, no
+            # alert; the run row alone tells the daemon to redo it at its next start
+            return
         source.last_run_at = now
         source.last_duration = outcome.duration
         previous_health = source.health

@@ -188,6 +188,45 @@ def test_a_disabled_source_gets_no_job_and_reload_reschedules(server, tmp_path, 
         assert daemon.stop() is True
 
 
+def test_start_runs_only_what_was_missed_or_cut_short(server, tmp_path, monkeypatch):
+    from datetime import timedelta
+
+    from monitor.store.db import utcnow
+
+    server.add("/reports", listing())
+    monitor = Monitor(
+        tmp_path,
+        config_text(
+            source_yaml("fresh", server.url),
+            source_yaml("cut-short", server.url),
+            source_yaml("overdue", server.url) + "    schedule: '0 * * * *'\n",
+            source_yaml("never", server.url),
+        ),
+    )
+    for name in ("fresh", "cut-short", "overdue"):
+        assert monitor.run("run", "--source", name)[0] == 0
+    store = open_store(monitor.data_dir)
+    try:
+        with store.session() as session:
+            rows = {r.name: r for r in session.scalars(select(SourceRow))}
+            session.add(RunRow(source_id=rows["cut-short"].id, started_at=utcnow(), outcome="interrupted"))
+            # the box was off over the top of the hour: one run is owed, not several
+            rows["overdue"].last_run_at = utcnow() - timedelta(hours=3)
+    finally:
+        store.close()
+    monkeypatch.setenv("MONITOR_DATA_DIR", str(monitor.data_dir))
+    # cron schedules, not an interval: "fresh" ran just now and its next time (07:00) is ahead
+    daemon = Daemon(monitor.config_path, DaemonOptions(jitter=0, stop_timeout=10))
+    daemon.start()
+    try:
+        wait_for(lambda: len(daemon.runs) >= 3, 20, "the catch-up runs")
+        time.sleep(1.0)
+    finally:
+        assert daemon.stop() is True
+    assert sorted(r.source for r in daemon.runs) == ["cut-short", "never", "overdue"]
+    assert all(r.status == "ok" for r in daemon.runs)
+
+
 class Capture:
     def __init__(self) -> None:
         self.messages: list[bytes] = []

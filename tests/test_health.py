@@ -212,3 +212,30 @@ def test_every_pass_records_outcome_duration_items_and_error(site, tmp_path):
     status = {s["source"]: s for s in monitor.json("status")}
     assert status["council-reports"]["health"] == "failing"
     assert status["council-reports"]["consecutive_failures"] == 1
+
+
+def test_an_interrupted_pass_is_recorded_but_is_not_a_failure(site, tmp_path, monkeypatch):
+    from monitor.config import load_config
+    from monitor.health import record_outcome
+    from monitor.pipeline import SourceOutcome
+
+    monitor = Monitor(tmp_path, config(site.url))
+    assert monitor.run("run")[0] == 0
+    events_before = monitor.events()
+    monkeypatch.setenv("MONITOR_DATA_DIR", str(monitor.data_dir))
+    cfg = load_config(monitor.config_path)
+    store = Store(cfg.database_url, cfg.data_dir)
+    try:
+        row = source_row(monitor)
+        for _ in range(4):
+            outcome = SourceOutcome("council-reports", "page", status="interrupted", error="pass interrupted (shutting down)")
+            record_outcome(store, cfg, row.id, outcome, utcnow())
+        with store.session() as session:
+            runs = session.scalars(select(RunRow).order_by(RunRow.id)).all()
+    finally:
+        store.close()
+    assert [r.outcome for r in runs] == ["ok"] + ["interrupted"] * 4
+    after = source_row(monitor)
+    assert (after.health, after.consecutive_failures, after.failure_alerted) == ("ok", 0, 0)
+    assert after.last_run_at == row.last_run_at
+    assert monitor.events() == events_before
