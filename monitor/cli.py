@@ -1,6 +1,7 @@
 """The `monitor` command: parse arguments, call the pipeline or the store, print.
 
-Exit status: 0 success, 1 some sources (or deliveries) failed, 2 bad configuration or usage.
+Exit status: 0 success, 1 some sources (or deliveries) failed, 2 bad configuration or usage,
+75 another monitor is already working on the data directory.
 """
 
 from __future__ import annotations
@@ -15,10 +16,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import OperationalError
+
 from monitor import __version__
 from monitor.errors import ConfigError, MonitorError
+from monitor.lock import AlreadyRunning
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+#: another monitor holds the data directory (EX_TEMPFAIL): try again later, nothing failed
+EXIT_BUSY = 75
 log = logging.getLogger("monitor")
 
 
@@ -545,10 +551,18 @@ def _add_more_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 def _setup_logging(args: argparse.Namespace) -> None:
+    from monitor.config import resolve_data_dir
+    from monitor.ops.logsetup import json_enabled, setup_logging
+
     level = logging.INFO if getattr(args, "verbose", 0) else logging.WARNING
     if getattr(args, "quiet", False):
         level = logging.ERROR
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    json_file = json_enabled(getattr(args, "log_json", False))
+    try:
+        setup_logging(level, data_dir=resolve_data_dir(), json_file=json_file)
+    except OSError as exc:
+        setup_logging(level)
+        log.warning("JSON log file not available (%s); logging to stderr only", exc)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -570,11 +584,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"configuration error:\n{exc}", file=sys.stderr)
         return EXIT_USAGE
+    except AlreadyRunning as exc:
+        print(f"monitor: {exc}", file=sys.stderr)
+        return EXIT_BUSY
     except UsageError as exc:
         print(f"monitor: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except MonitorError as exc:
         print(f"monitor: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except OperationalError as exc:
+        reason = str(exc.orig) if exc.orig is not None else str(exc)
+        if "locked" in reason:
+            reason += ": another process is writing to the database and did not finish in time; run again later"
+        print(f"monitor: database error: {reason}", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"monitor: {exc.strerror or exc}{where}", file=sys.stderr)
         return EXIT_FAILED
 
 

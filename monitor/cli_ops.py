@@ -51,7 +51,7 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
 
 def cmd_digest(args: argparse.Namespace) -> int:
     """Write the digest of one day (default today, UTC); optionally email it."""
-    from monitor.deliver.publish import day_events, write_day_digest
+    from monitor.deliver.publish import write_day_digest
     from monitor.store import utcnow
 
     config = _load(args)
@@ -64,27 +64,24 @@ def cmd_digest(args: argparse.Namespace) -> int:
         md_path, html_path = write_day_digest(store, config, day)
         print(f"wrote {md_path}\nwrote {html_path}")
         if args.email:
-            return _email_digest(config, store, day, day_events)
+            return _email_digest(config, store, day)
     finally:
         store.close()
     return EXIT_OK
 
 
-def _email_digest(config, store, day: date, day_events) -> int:  # type: ignore[no-untyped-def]
-    from monitor.deliver.email import DeliveryError, compose_digest_email, send_message
-    from monitor.deliver.settings import smtp_password
+def _email_digest(config, store, day: date) -> int:  # type: ignore[no-untyped-def]
+    from monitor.deliver.email import DeliveryError
+    from monitor.deliver.publish import email_day_digest
 
-    settings = config.settings.email
-    if settings is None:
+    if config.settings.email is None:
         raise UsageError("settings.email is not configured in sources.yaml")
-    events, problems = day_events(store, day)
-    message = compose_digest_email(day, events, problems, sender=settings.sender, recipients=settings.recipients)
     try:
-        send_message(message, settings, smtp_password())
+        email_day_digest(config, store, day)
     except DeliveryError as exc:
         print(f"digest email not sent: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    print(f"digest emailed to {', '.join(settings.recipients)}")
+    print(f"digest emailed to {', '.join(config.settings.email.recipients)}")
     return EXIT_OK
 
 

@@ -337,8 +337,8 @@ class Daemon:
     def run_digest(self, day: date | None = None) -> None:
         """Write the digest of `day` (default: yesterday, UTC, the last complete day) and email it
         when settings.digest.email is on."""
-        from monitor.cli_ops import _email_digest
-        from monitor.deliver.publish import day_events, write_day_digest
+        from monitor.deliver.email import DeliveryError
+        from monitor.deliver.publish import email_day_digest, write_day_digest
 
         config, store = self.config, self._store
         assert store is not None
@@ -348,7 +348,9 @@ class Daemon:
                 md_path, _html = write_day_digest(store, config, day)
                 log.info("wrote digest %s", md_path)
                 if config.settings.digest.email and config.settings.email is not None:
-                    if _email_digest(config, store, day, day_events) != 0:
-                        log.error("the digest for %s was written but not emailed", day)
+                    try:
+                        email_day_digest(store, config, day)
+                    except DeliveryError as exc:
+                        log.error("the digest for %s was written but not emailed: %s", day, exc)
         except Exception:  # noqa: BLE001 - the scheduler must survive a digest bug
             log.exception("the digest job for %s failed", day)

@@ -10,7 +10,7 @@ import fcntl
 import os
 from pathlib import Path
 
-from monitor.errors import MonitorError
+from monitor.errors import ConfigError, MonitorError
 
 
 class AlreadyRunning(MonitorError):
@@ -25,8 +25,14 @@ class InstanceLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise ConfigError(
+                f"{self.path.parent}: cannot use it as the data directory ({exc.strerror}); "
+                "set MONITOR_DATA_DIR to a writable folder"
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -36,8 +42,12 @@ class InstanceLock:
                 f"another monitor (pid {holder}) is already working on {self.path.parent}; "
                 "this run exits without doing anything (a cron pass overlapping a slow one is harmless)"
             ) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, str(os.getpid()).encode())
+        except OSError as exc:
+            os.close(fd)
+            raise MonitorError(f"{self.path}: cannot write ({exc.strerror}); free some space and run again") from None
         self._fd = fd
 
     def release(self) -> None:

@@ -181,7 +181,9 @@ class Pipeline:
             row = self._source_row(session, src)
             source_id = row.id
             previous_count = row.last_item_count
-            outcome.baseline = row.last_ok_at is None and not row.documents
+            # until a pass over the source has completed, everything found is the baseline (a
+            # first pass cut short by a crash or shutdown must not turn into a flood of alerts)
+            outcome.baseline = row.last_ok_at is None
         try:
             adapter = self.build_source(src)
             refs = self._dedupe(adapter.list_documents())
@@ -209,6 +211,9 @@ class Pipeline:
             log.exception("source %s failed", src.name)
             outcome.status, outcome.error = "failing", f"{type(exc).__name__}: {exc}"
             outcome.hint = "this looks like a bug in the monitor; please report it with the log"
+        if self.should_stop() and outcome.status != "ok":
+            # a shutdown is not the publisher failing: no failure streak, no alert
+            outcome.status, outcome.hint = "interrupted", None
         outcome.duration = time.monotonic() - started
         record_outcome(self.store, self.config, source_id, outcome, started_at)
         log.info(
@@ -290,6 +295,8 @@ class Pipeline:
         except BlockedError:
             raise
         except FetchError as exc:
+            if self.should_stop():
+                raise
             self._record_document_error(source_id, ref, now, f"download failed: {exc}", known, outcome)
             return
         if response.not_modified or response.status == 304:

@@ -392,7 +392,7 @@ def test_sighup_with_a_broken_file_keeps_the_old_config(server, tmp_path, childr
 
     # while the daemon runs, a cron `monitor run` is turned away with a clear message
     code, _out, err = monitor.run("run")
-    assert code == 1
+    assert code == 75
     assert "another monitor (pid" in err and "already working on" in err
 
     monitor.write_config("settings:\n  per_host_delay: -1\nsources: []\n")

@@ -71,7 +71,7 @@ def test_a_second_run_exits_with_a_clear_message_and_does_nothing(server, tmp_pa
     server.add("/reports", "<ul><li><a href='/a.pdf'>A</a></li></ul>")
     monitor = Monitor(tmp_path, config(server.url))
     done = run_cli(monitor, "run")
-    assert done.returncode == 1
+    assert done.returncode == 75  # EX_TEMPFAIL: busy, not failed
     assert f"another monitor (pid {holder.pid}) is already working on" in done.stderr
     assert "exits without doing anything" in done.stderr
     assert server.hits_for("/reports") == []  # it really did nothing
@@ -81,7 +81,7 @@ def test_a_second_run_exits_with_a_clear_message_and_does_nothing(server, tmp_pa
 def test_the_daemon_refuses_to_start_beside_a_holder(server, tmp_path, holder):
     monitor = Monitor(tmp_path, config(server.url))
     done = run_cli(monitor, "daemon", "--jitter", "0")
-    assert done.returncode == 1
+    assert done.returncode == 75
     assert f"another monitor (pid {holder.pid})" in done.stderr
     assert server.hits_for("/reports") == []
 

@@ -62,6 +62,19 @@ def write_day_digest(store: Store, config: Config, day: date) -> tuple[Path, Pat
     return write_digest(config.data_dir, day, events, problems)
 
 
+def email_day_digest(store: Store, config: Config, day: date) -> None:
+    """Email one day's digest to the recipients; DeliveryError when the server refuses."""
+    from monitor.deliver.email import compose_digest_email, send_message
+    from monitor.deliver.settings import smtp_password
+
+    settings = config.settings.email
+    if settings is None:
+        raise ValueError("settings.email is not configured")
+    events, problems = day_events(store, day)
+    message = compose_digest_email(day, events, problems, sender=settings.sender, recipients=settings.recipients)
+    send_message(message, settings, smtp_password())
+
+
 def write_recent_feed(store: Store, config: Config) -> Path:
     """Rewrite <data dir>/feed.xml with the newest events (info-only events left out)."""
     from monitor.deliver.feed import write_feed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -73,7 +74,13 @@ class Store:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.engine = make_engine(database_url)
         if migrate:
-            upgrade_schema(self.engine)
+            # two processes starting on a new database at once must not both create tables
+            with open(data_dir / ".migrate.lock", "a+") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                try:
+                    upgrade_schema(self.engine)
+                finally:
+                    fcntl.flock(lock, fcntl.LOCK_UN)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.blobs = BlobStore(data_dir / "blobs")
 

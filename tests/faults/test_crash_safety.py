@@ -27,11 +27,11 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import SOAK
 from integrity import check_store, deliveries, leftover_temp_files, urgent_event_ids
 from passes import query
 from pdfs import make_pdf
 from publisher_server import PublisherServer
+from soak import SOAK
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = 8
@@ -252,6 +252,21 @@ def test_sigkill_then_a_normal_pass_loses_nothing(point, tmp_path):
         world.normal_pass()
         world.check(window=window)
         assert len(world.smtp.accepted) == sent
+
+
+def test_a_crash_in_the_first_pass_keeps_the_rest_of_the_baseline_quiet(tmp_path):
+    with World(tmp_path) as world:
+        config = world.tmp / "sources.yaml"
+        config.write_text(config.read_text().replace("  baseline_alerts: true\n", "").replace("    severity: urgent\n", ""))
+        kill_during_download(world)
+        stored_before = query(world.data, "SELECT count(*) FROM version")[0][0]
+        assert 0 < stored_before < DOCS
+        world.normal_pass()
+        assert check_store(world.data) == []
+        rows = query(world.data, "SELECT severity, json_extract(details, '$.baseline') FROM event WHERE type = 'new_document'")
+        assert len(rows) == DOCS
+        # the first successful pass is the baseline, however many attempts it took
+        assert rows == [("info", 1)] * DOCS, rows
 
 
 SOAK_SEEDS = list(range(20)) if SOAK else []

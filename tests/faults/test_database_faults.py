@@ -11,11 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SOAK
 from harness import Monitor
 from integrity import check_store, leftover_temp_files
 from passes import SETTINGS, documents, page_source, query
 from pdfs import make_pdf
+from soak import SOAK
 
 ROOT = Path(__file__).resolve().parents[2]
 HOLD = """
@@ -76,7 +76,6 @@ def test_a_briefly_locked_database_makes_the_pass_wait_then_finish(site, tmp_pat
 
 
 @pytest.mark.skipif(not SOAK, reason="waits out SQLite's 30 s busy timeout (hard-coded in store/db.py): make soak")
-@pytest.mark.xfail(strict=True, reason="a database locked past the busy timeout ends in a SQLAlchemy traceback, exit 1")
 def test_a_database_locked_past_the_busy_timeout_is_a_clear_error(site, tmp_path):
     (tmp_path / "sources.yaml").write_text(SETTINGS + "sources:\n" + page_source("reports", f"{site.url}/reports"))
     assert run_cli(tmp_path).returncode == 0
@@ -134,7 +133,6 @@ def test_disk_full_during_a_blob_write_keeps_no_half_blob(server, tiny_disk, tmp
     assert leftover_temp_files(tiny_disk) == [], "the partial download must be removed"
 
 
-@pytest.mark.xfail(strict=True, reason="a full disk fails the instance lock's pid write (lock.py) with a traceback")
 def test_a_full_disk_is_a_clear_error_and_recovery_is_complete(server, tiny_disk, tmp_path):
     server.add("/f/one.pdf", make_pdf(["Report one."]), content_type="application/pdf")
     server.add("/reports", '<html><body><ul><li><a href="/f/one.pdf">One</a></li></ul></body></html>')

@@ -62,7 +62,6 @@ def test_config_that_is_a_directory_exits_2(tmp_path):
     assert "dir.yaml: cannot read" in done.stderr and "Traceback" not in done.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="an unusable data directory ends in a traceback and exit 1 (lock.py mkdir)")
 @pytest.mark.parametrize("where", ["a-file", "under-a-file", "in-proc"])
 def test_unusable_data_dir_exits_2_with_a_clear_message(where, tmp_path):
     (tmp_path / "sources.yaml").write_text(GOOD_SOURCE)

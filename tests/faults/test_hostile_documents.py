@@ -121,7 +121,6 @@ def test_hostile_documents_each_give_an_error_or_safe_text(hostile_site, tmp_pat
     assert len(events(data, "hostile-docs", "new_document")) == expected_total
 
 
-@pytest.mark.xfail(strict=True, reason="textnorm keeps C0 control characters (ESC): stored text can carry terminal escapes")
 def test_stored_text_carries_no_terminal_control_characters(server, tmp_path):
     server.add("/d/esc.html", b"<html><body><p>before\x1b[2J\x1b]0;pwned\x07 after</p></body></html>", content_type="text/html")
     server.add("/reports", '<html><body><ul><li><a href="/d/esc.html">Esc</a></li></ul></body></html>')
