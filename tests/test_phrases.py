@@ -286,3 +286,10 @@ def test_diff_summary():
     same = diff_summary(old, ["Overall effectiveness:\ninadequate. Care leavers: requires improvement to be good."], [])
     assert same["summary"] == "no change in the text (layout or file only)"
     assert same["added"] == [] and same["removed"] == [] and same["phrases_gone"] == []
+
+
+def test_a_grade_answering_a_question_is_quoted_with_the_question():
+    page = "Our ratings for this service\nIs the service safe? Inadequate\nIs the service effective? Requires improvement\n"
+    found = by_phrase(find_phrases([page], DEFAULT_PHRASES))
+    assert found["inadequate"].quotes == [{"text": "Is the service safe? Inadequate", "page": 1}]
+    assert found["requires improvement"].quotes == [{"text": "Is the service effective? Requires improvement", "page": 1}]

@@ -126,7 +126,7 @@ def _working_text(page: str) -> str:
     table cell, measured against the page's own long lines) and does not run on into the
     next, or when a blank line separates paragraphs.
     """
-    lines = [_WS.sub(" ", line).strip() for line in normalise_page(page).split("\n")]
+    lines = _grades_after_labels([_WS.sub(" ", line).strip() for line in normalise_page(page).split("\n")])
     lengths = sorted(len(line) for line in lines if line)
     if not lengths:
         return ""
@@ -141,12 +141,34 @@ def _working_text(page: str) -> str:
             continue
         if parts and parts[-1] != "\n":
             prev = lines[index - 1]
+            if _GRADE_LINE.fullmatch(line):
+                parts.append(" ")  # a grade cell belongs to the row label before it
+                parts.append(line)
+                parts.append("\n")
+                continue
             starts = line[:1]
             bullet = (not starts.isalnum() and starts not in "\"'([") or _NUMBERED.match(line) is not None
             hard = bullet or (len(prev) < short and not _CONTINUES.search(prev) and (starts.isupper() or starts.isdigit()))
             parts.append("\n" if hard else " ")
         parts.append(line)
     return "".join(parts).strip()
+
+
+_GRADE_LINE = re.compile(
+    r"(outstanding|good|requires improvement( to be good)?|inadequate|not rated|insufficient evidence to rate)",
+    re.IGNORECASE,
+)
+
+
+def _grades_after_labels(lines: list[str]) -> list[str]:
+    """Grade tables whose label wraps put the grade between the label's two lines in the text
+    layer ("...progress of care / Inadequate / leavers"); put it after the label, so a quote
+    reads "...progress of care leavers Inadequate"."""
+    out = list(lines)
+    for i in range(1, len(out) - 1):
+        if _GRADE_LINE.fullmatch(out[i]) and out[i - 1] and out[i + 1][:1].islower():
+            out[i], out[i + 1] = out[i + 1], out[i]
+    return out
 
 
 def _segments(text: str) -> list[_Segment]:
@@ -209,10 +231,14 @@ def _quote(text: str, segments: list[_Segment], index: int, m_start: int, m_end:
     seg = segments[index]
     start = seg.start
     # A bare table cell ("Inadequate") is quoted with its row label on the line before.
-    if index > 0 and _is_cell(text, seg) and segments[index - 1].line_start:
+    bare_grade = _GRADE_LINE.fullmatch(text[seg.start : seg.end].strip()) is not None
+    if index > 0 and bare_grade and _is_cell(text, seg) and segments[index - 1].line_start:
         label = text[segments[index - 1].start : segments[index - 1].end].strip()
         if len(label) >= SHORT_SENTENCE and label[-1:] not in ".!?:":
             start = segments[index - 1].start
+    # "Is the service safe? Inadequate": the answer is quoted with its question
+    if index > 0 and bare_grade and text[segments[index - 1].start : segments[index - 1].end].strip().endswith("?"):
+        start = segments[index - 1].start
     flat = _WS.sub(" ", text[start : seg.end]).strip()
     # Segments start on a non-space, so folding the text before the match gives its offset.
     m0 = len(_WS.sub(" ", text[start:m_start]))
