@@ -141,6 +141,11 @@ class CqcSource(Source):
         for item in self.settings.locations + self.settings.providers:
             if not re.fullmatch(r"1-\d{6,12}", item):
                 notes.append(f"{item!r} does not look like a CQC id (1- followed by digits)")
+        if self.settings.local_authority and not self.settings.assessment_url:
+            notes.append(
+                "the list of local authority assessments and the overview page's slug are inferred; "
+                "if the assessment is not found, set assessment_url to its page"
+            )
         return notes
 
     # -- listing ------------------------------------------------------------------------

@@ -89,6 +89,15 @@ class GovukSource(Source):
     default_base_url: ClassVar[str | None] = "https://www.gov.uk"
     settings: GovukSettings
 
+    def warnings(self) -> list[str]:
+        """What check-config should say about this source."""
+        if self.settings.title_pattern and "improvement notice" in self.settings.title_pattern.lower():
+            return [
+                "the title wording of DfE improvement notices is taken from other councils' notices, "
+                "and their document type is inferred; check-config --probe shows what the search finds"
+            ]
+        return []
+
     def search_params(self, start: int, count: int) -> dict[str, Any]:
         """Query parameters of one Search API request."""
         params: dict[str, Any] = {"order": "-public_timestamp", "count": count, "start": start, "fields": list(FIELDS)}
