@@ -101,6 +101,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         names = args.source
         for name in names:
             config.source(name)
+    elif args.due:
+        names = _due_sources(config)
+        if not names:
+            print("no source is due: each ran after its last scheduled time (use --all to run them anyway)")
+            return EXIT_OK
     else:
         names = None
     if not sys.stderr.isatty() and not args.quiet and not args.verbose:
@@ -122,6 +127,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.fail_only_if_all:
         return EXIT_OK
     return EXIT_FAILED if result.any_failed else EXIT_OK
+
+
+def _due_sources(config) -> list[str]:  # type: ignore[no-untyped-def]
+    """Enabled sources whose schedule has fired since their last pass (or that never ran)."""
+    from sqlalchemy import select
+
+    from monitor.schedule import is_due
+    from monitor.store.models import SourceRow
+
+    store = _open_store(config)
+    try:
+        with store.session() as session:
+            last = {row.name: row.last_run_at for row in session.scalars(select(SourceRow))}
+    finally:
+        store.close()
+    return [s.name for s in config.sources if s.common.enabled and is_due(s.common.schedule, last.get(s.name))]
 
 
 def _today_override() -> date | None:
@@ -498,6 +519,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("run", cmd_run, "Run one monitoring pass over the sources.")
     p.add_argument("--source", action="append", metavar="NAME", help="only this source (repeatable)")
     p.add_argument("--all", action="store_true", help="every enabled source (the default)")
+    p.add_argument(
+        "--due",
+        action="store_true",
+        help="only sources whose schedule: has fired since their last pass (for an hourly cron line)",
+    )
     p.add_argument("--workers", type=int, default=4, help="sources on different hosts checked side by side (default 4)")
     p.add_argument(
         "--fail-only-if-all",

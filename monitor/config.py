@@ -39,12 +39,12 @@ Severity = Literal["urgent", "normal", "info"]
 
 
 def _check_cron(value: str) -> str:
-    from apscheduler.triggers.cron import CronTrigger
+    from monitor.schedule import cron_trigger
 
     if len(value.split()) != 5:
         raise ValueError(f"expected a 5-field cron expression like {DEFAULT_SCHEDULE!r}, got {value!r}")
     try:
-        CronTrigger.from_crontab(value)
+        cron_trigger(value)
     except ValueError as exc:
         raise ValueError(f"bad cron expression {value!r}: {exc}") from None
     return value

@@ -302,3 +302,26 @@ def test_extract_command_prints_json(tmp_path):
     assert code == 0
     data = json.loads(out)
     assert data["pages"] == 2 and data["text"] == "Hello final world\fSecond page" and data["meta"] == {}
+
+
+def test_run_due_runs_only_sources_whose_schedule_fired(site, tmp_path):
+    monitor = Monitor(tmp_path, config(site.url))
+    code, out, _ = monitor.run("run", "--due")
+    assert code == 0 and "council-reports" in out  # never ran: due
+    site.hits.clear()
+    code, out, _ = monitor.run("run", "--due")
+    assert code == 0 and "no source is due" in out
+    assert site.hits == []
+    assert monitor.run("run", "--all")[0] == 0
+    assert site.hits_for("/reports")
+
+
+def test_schedule_reads_weekdays_as_cron_does():
+    from datetime import datetime
+
+    from monitor.schedule import is_due
+
+    monday_6am = datetime(2026, 11, 23, 6, 0)  # a Monday
+    assert is_due("0 7 * * 1", monday_6am, datetime(2026, 11, 23, 7, 30).astimezone()) is True
+    assert is_due("0 7 * * 2", monday_6am, datetime(2026, 11, 23, 7, 30).astimezone()) is False
+    assert is_due("0 7 * * 1", None) is True
