@@ -85,6 +85,7 @@ def test_hostile_listing_is_that_sources_error_only(behaviour, healthy, tmp_path
     assert seconds < BOUND, f"{behaviour}: the pass took {seconds:.1f}s"
     assert grown_mb < 100, f"{behaviour}: the pass grew this process by {grown_mb:.0f} MB"
     hostile = by_name(result)["hostile"]
+    print(f"{behaviour}: {seconds:.1f}s, {hostile.error}")
     assert hostile.status == "failing", hostile
     assert EXPECTED[behaviour] in hostile.error, hostile.error
     assert (hostile.listed, hostile.new) == (0, 0)
