@@ -166,7 +166,9 @@ class Pipeline:
         return result
 
     def _host_key(self, src: SourceConfig) -> str:
-        return host_of(src.common.base_url or src.source_class.default_base_url or "") or src.name
+        """Sources on one host share a lane (page and feed sources name their host in `url`)."""
+        where = src.common.base_url or getattr(src.settings, "url", None) or src.source_class.default_base_url
+        return host_of(where or "") or src.name
 
     def build_source(self, src: SourceConfig) -> Source:
         """The adapter for one configured source, wired to the shared client."""

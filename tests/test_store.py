@@ -103,3 +103,22 @@ def test_versions_are_append_only(database_url, tmp_path):
             )
     finally:
         store.close()
+
+
+def test_the_http_cache_takes_the_same_url_from_many_threads(database_url, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from monitor.http import CachedResponse
+    from monitor.store.models import HttpCacheRow
+
+    store = Store(database_url, tmp_path / "data")
+    try:
+        cache = store.http_cache()
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(lambda i: cache.remember("http://x.test/list", CachedResponse(f'"e{i}"', None, b"body")), range(16)))
+        with store.session() as session:
+            rows = session.scalars(sa.select(HttpCacheRow)).all()
+        assert len(rows) == 1 and rows[0].url == "http://x.test/list"
+        assert cache.lookup("http://x.test/list").body == b"body"
+    finally:
+        store.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.http import CachedResponse
@@ -110,6 +112,8 @@ class StoreHttpCache:
 
     def __init__(self, store: Store):
         self.store = store
+        # sources run side by side and may remember the same URL at once
+        self._lock = threading.Lock()
 
     @staticmethod
     def _key(url: str) -> str:
@@ -130,16 +134,23 @@ class StoreHttpCache:
 
     def remember(self, url: str, entry: CachedResponse) -> None:
         body_sha = self.store.blobs.put_bytes(entry.body) if entry.body is not None else None
-        with self.store.session() as session:
-            row = session.get(HttpCacheRow, self._key(url))
-            if row is None:
-                row = HttpCacheRow(url_sha256=self._key(url), url=url)
-                session.add(row)
-            row.etag = entry.etag
-            row.last_modified = entry.last_modified
-            row.body_sha256 = body_sha
-            row.content_type = entry.content_type or ""
-            row.updated_at = utcnow()
+        for attempt in range(2):
+            try:
+                with self._lock, self.store.session() as session:
+                    row = session.get(HttpCacheRow, self._key(url))
+                    if row is None:
+                        row = HttpCacheRow(url_sha256=self._key(url), url=url)
+                        session.add(row)
+                    row.etag = entry.etag
+                    row.last_modified = entry.last_modified
+                    row.body_sha256 = body_sha
+                    row.content_type = entry.content_type or ""
+                    row.updated_at = utcnow()
+                return
+            except IntegrityError:
+                # another process inserted the same URL first: update its row instead
+                if attempt:
+                    raise
 
     def urls(self) -> list[str]:
         with self.store.session() as session:
