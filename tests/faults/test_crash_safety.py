@@ -139,14 +139,18 @@ sources:
         )
 
     @staticmethod
-    def kill(proc: subprocess.Popen) -> None:
+    def kill(proc: subprocess.Popen, *, must_land: bool = True) -> bool:
+        """SIGKILL the pass's process group; whether the pass was still running."""
         try:
             os.killpg(proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
         proc.communicate(timeout=30)
-        # it was still running when killed, so the kill landed inside the pass
-        assert proc.returncode == -signal.SIGKILL, proc.returncode
+        landed = proc.returncode == -signal.SIGKILL
+        if must_land:
+            # it was still running when killed, so the kill landed inside the pass
+            assert landed, proc.returncode
+        return landed
 
     def normal_pass(self) -> None:
         self.slow_download = 0.0
@@ -216,11 +220,11 @@ def kill_just_after_smtp_accept(world: World) -> None:
     world.kill(proc)
 
 
-def kill_at(seconds: float):  # type: ignore[no-untyped-def]
-    def kill(world: World) -> None:
+def kill_at(seconds: float, *, must_land: bool = True):  # type: ignore[no-untyped-def]
+    def kill(world: World) -> bool:
         proc = world.start_pass()
         time.sleep(seconds)
-        world.kill(proc)
+        return world.kill(proc, must_land=must_land)
 
     return kill
 
@@ -277,12 +281,13 @@ SOAK_SEEDS = list(range(20)) if SOAK else []
 def test_soak_sigkill_at_random_moments(seed, tmp_path):
     rng = random.Random(seed)
     with World(tmp_path) as world:
-        world.slow_download = rng.choice([0.0, 0.5])
+        # the slow download keeps the first pass running past the first kill; the second pass
+        # (recovering) may finish before its kill, which is fine: a kill may also come late
+        world.slow_download = rng.choice([2.0, 3.0])
         world.smtp.delay_before_accept = rng.choice([0.0, 0.5])
-        # two kills in a row, then recovery: a crash during recovery must be safe too
-        for _ in range(2):
-            kill_at(rng.uniform(0.2, 4.0))(world)
-            world.download_started.clear()
+        assert kill_at(rng.uniform(0.2, 2.0))(world)
+        world.download_started.clear()
+        kill_at(rng.uniform(0.2, 4.0), must_land=False)(world)
         world.normal_pass()
         world.check(window=True)
         leftovers = leftover_temp_files(world.data)
