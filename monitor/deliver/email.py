@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -110,8 +112,9 @@ def _reason(exc: BaseException, password: str | None) -> str:
     return one_line(text, 500)
 
 
-def send_message(msg: EmailMessage, settings: EmailSettings, password: str | None) -> None:
-    """Send `msg` through the SMTP server in `settings`; raise DeliveryError on any failure.
+@contextmanager
+def smtp_session(settings: EmailSettings, password: str | None) -> Iterator[smtplib.SMTP]:
+    """A connected, logged-in SMTP session; DeliveryError (never holding the password) on failure.
 
     security "ssl" connects with implicit TLS, "starttls" upgrades a plain connection (and
     fails rather than send in clear if the server cannot), "none" sends in clear (for a
@@ -132,9 +135,7 @@ def send_message(msg: EmailMessage, settings: EmailSettings, password: str | Non
                 smtp.ehlo()
         if settings.username:
             smtp.login(settings.username, password or "")
-        refused = smtp.send_message(msg, from_addr=settings.sender, to_addrs=settings.recipients)
-        if refused:
-            log.warning("%s:%s refused %d recipient(s): %s", host, port, len(refused), ", ".join(sorted(refused)))
+        yield smtp
     except (smtplib.SMTPException, OSError, ssl.SSLError) as exc:
         # `from None`: the chained exception is not ours to vouch for (it could carry credentials).
         raise DeliveryError(host, port, _reason(exc, password)) from None
@@ -144,6 +145,15 @@ def send_message(msg: EmailMessage, settings: EmailSettings, password: str | Non
                 smtp.quit()
             except (smtplib.SMTPException, OSError):
                 smtp.close()
+
+
+def send_message(msg: EmailMessage, settings: EmailSettings, password: str | None) -> None:
+    """Send `msg` through the SMTP server in `settings`; raise DeliveryError on any failure."""
+    host, port = settings.host, settings.port
+    with smtp_session(settings, password) as smtp:
+        refused = smtp.send_message(msg, from_addr=settings.sender, to_addrs=settings.recipients)
+        if refused:
+            log.warning("%s:%s refused %d recipient(s): %s", host, port, len(refused), ", ".join(sorted(refused)))
     log.info("sent %r to %d recipient(s) via %s:%s", msg["Subject"], len(settings.recipients), host, port)
 
 

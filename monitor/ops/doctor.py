@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import smtplib
-import ssl
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,42 +131,25 @@ def _redact_text(text: str, url: str) -> str:
 
 def check_smtp(settings) -> Check:  # type: ignore[no-untyped-def]
     """Connect to the SMTP server and log in (when a username is set); nothing is sent."""
+    from monitor.deliver.email import DeliveryError, smtp_session
     from monitor.deliver.settings import smtp_password
 
     password = smtp_password()
     where = f"{settings.host}:{settings.port} ({settings.security})"
     if settings.username and not password:
         return Check("smtp login", FAIL, f"{where}: a username is set but no password", "set MONITOR_SMTP_PASSWORD")
-    smtp: smtplib.SMTP | None = None
     try:
-        if settings.security == "ssl":
-            smtp = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout, context=ssl.create_default_context())
-        else:
-            smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
-            smtp.ehlo()
-            if settings.security == "starttls":
-                smtp.starttls(context=ssl.create_default_context())
-                smtp.ehlo()
-        if settings.username:
-            smtp.login(settings.username, password or "")
-    except smtplib.SMTPAuthenticationError:
-        return Check("smtp login", FAIL, f"{where}: login refused", "check the username and MONITOR_SMTP_PASSWORD")
-    except (smtplib.SMTPException, OSError, ssl.SSLError) as exc:
-        reason = f"{type(exc).__name__}: {exc}"
-        if password:
-            reason = reason.replace(password, "***")
+        with smtp_session(settings, password):
+            pass
+    except DeliveryError as exc:
+        if exc.reason.startswith(("server said 535", "server said 534", "server said 530")):
+            return Check("smtp login", FAIL, f"{where}: login refused", "check the username and MONITOR_SMTP_PASSWORD")
         return Check(
             "smtp login",
             FAIL,
-            f"{where}: {reason[:200]}",
+            f"{where}: {exc.reason[:200]}",
             "check settings.email host, port and security (587 = starttls, 465 = ssl)",
         )
-    finally:
-        if smtp is not None:
-            try:
-                smtp.quit()
-            except (smtplib.SMTPException, OSError):
-                smtp.close()
     return Check("smtp login", OK, where + (" (logged in)" if settings.username else " (no login configured)"))
 
 
