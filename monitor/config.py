@@ -57,6 +57,8 @@ class Settings(BaseModel):
     user_agent: str = DEFAULT_USER_AGENT
     per_host_delay: float = Field(5.0, ge=0)
     timeout: float = Field(30.0, gt=0)
+    #: a whole download must finish within this many seconds (a server dribbling bytes)
+    download_deadline: float = Field(600.0, gt=0)
     max_download_mb: float = Field(100.0, gt=0)
     retries: int = Field(3, ge=0, le=10)
     retry_backoff: float = Field(2.0, ge=0)
@@ -85,6 +87,7 @@ class Settings(BaseModel):
             user_agent=self.user_agent,
             per_host_delay=self.per_host_delay,
             timeout=self.timeout,
+            download_deadline=self.download_deadline,
             max_download_bytes=int(self.max_download_mb * 1024 * 1024),
             retries=self.retries,
             retry_backoff=self.retry_backoff,

@@ -57,8 +57,8 @@ class Extracted:
         return join_pages(self.pages)
 
     def to_json(self) -> dict[str, Any]:
+        # the pages carry the text; sending it twice would double what crosses the pipe
         data = asdict(self)
-        data["text"] = self.text
         data["page_count"] = len(self.pages)
         return data
 
@@ -123,7 +123,11 @@ def pdf_pages_pdfplumber(path: Path) -> list[str]:
     with pdfplumber.open(str(path)) as pdf:
         if len(pdf.pages) > MAX_PAGES:
             raise TooManyPagesError(f"{len(pdf.pages)} pages, more than the {MAX_PAGES}-page limit")
-        return [page.extract_text() or "" for page in pdf.pages]
+        pages = []
+        for page in pdf.pages:
+            pages.append(page.extract_text() or "")
+            page.close()  # pdfplumber caches every page's objects; a 300-page pack needed GBs
+        return pages
 
 
 PDF_EXTRACTORS = {"pypdfium2": pdf_pages_pdfium, "pdfplumber": pdf_pages_pdfplumber}

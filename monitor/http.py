@@ -497,7 +497,11 @@ class HttpClient:
                         if self._should_stop():
                             raise FetchError(final, "download abandoned (shutting down)")
                         digest.update(chunk)
-                        sink.write(chunk)
+                        try:
+                            sink.write(chunk)
+                        except OSError as exc:
+                            # our disk, not their server: no retry would help
+                            raise FetchError(final, f"cannot store the download: {exc.strerror or exc}") from None
                 except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
                     raise _Retryable(f"connection broke during the body: {type(exc).__name__}: {_short(exc)}") from exc
         except BaseException:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from monitor.config import Config, SourceConfig
 from monitor.detection import change_details, detect_for_version
@@ -129,6 +130,7 @@ class Pipeline:
         else:
             chosen = [self.config.source(n) for n in names]
         result = PassResult()
+        self.store.blobs.clear_stale_temp(older_than=2 * self.config.settings.download_deadline)
         # sources on one host run one after another (the per-host delay serialises them
         # anyway); different hosts run side by side
         groups: dict[str, list[SourceConfig]] = {}
@@ -209,6 +211,8 @@ class Pipeline:
         except FetchError as exc:
             outcome.status, outcome.error = "failing", str(exc)
             outcome.hint = "the site may be down or unreachable; the next pass tries again"
+        except OperationalError:
+            raise  # the database itself failed: not this source's fault, and the pass cannot go on
         except Exception as exc:  # noqa: BLE001 - one source's bug must not stop the others
             log.exception("source %s failed", src.name)
             outcome.status, outcome.error = "failing", f"{type(exc).__name__}: {exc}"

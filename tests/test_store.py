@@ -122,3 +122,16 @@ def test_the_http_cache_takes_the_same_url_from_many_threads(database_url, tmp_p
         assert cache.lookup("http://x.test/list").body == b"body"
     finally:
         store.close()
+
+
+def test_stale_partial_downloads_are_cleared_and_fresh_ones_kept(tmp_path):
+    from monitor.store.blobs import BlobStore
+
+    blobs = BlobStore(tmp_path / "blobs")
+    blobs.tmp.mkdir(parents=True)
+    old, fresh = blobs.tmp / ".download-old", blobs.tmp / ".download-fresh"
+    old.write_bytes(b"half a pdf")
+    fresh.write_bytes(b"being written now")
+    os.utime(old, (1, 1))
+    assert blobs.clear_stale_temp(older_than=3600) == 1
+    assert not old.exists() and fresh.exists()

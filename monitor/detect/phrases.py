@@ -171,6 +171,9 @@ def _grades_after_labels(lines: list[str]) -> list[str]:
     return out
 
 
+_LAST_WORD = re.compile(r"([\w.]+)[.!?][\"')\]]*$")
+
+
 def _segments(text: str) -> list[_Segment]:
     """Sentences of a working text: split at hard breaks and at sentence ends, not after abbreviations."""
     segments: list[_Segment] = []
@@ -182,7 +185,8 @@ def _segments(text: str) -> list[_Segment]:
         first = True
         for match in _SENTENCE_END.finditer(block):
             end = block_start + match.end()
-            word = re.search(r"([\w.]+)[.!?][\"')\]]*$", block[: match.end()])
+            # only the tail before the stop: searching the whole block again made long paragraphs quadratic
+            word = _LAST_WORD.search(block, max(0, match.end() - 200), match.end())
             if word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS:
                 continue
             if word and re.fullmatch(r"[A-Z]", word.group(1)):

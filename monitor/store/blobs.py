@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 from pathlib import Path
 
 
@@ -49,12 +50,33 @@ class BlobStore:
             return sha256
         self.tmp.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(dir=self.tmp, prefix=".blob-")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        self.adopt(Path(name), sha256)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            self.adopt(Path(name), sha256)
+        except BaseException:
+            Path(name).unlink(missing_ok=True)
+            raise
         return sha256
+
+    def clear_stale_temp(self, older_than: float) -> int:
+        """Remove temp files (downloads cut short by a crash) older than `older_than` seconds.
+
+        Only old ones: a daemon's other jobs may be downloading into the same folder now."""
+        if not self.tmp.is_dir():
+            return 0
+        cutoff = time.time() - older_than
+        removed = 0
+        for path in self.tmp.iterdir():
+            try:
+                if path.is_file() and path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                continue
+        return removed
 
     def read(self, sha256: str) -> bytes:
         return self.path_for(sha256).read_bytes()

@@ -76,11 +76,6 @@ def test_a_briefly_locked_database_makes_the_pass_wait_then_finish(site, tmp_pat
 
 
 @pytest.mark.skipif(not SOAK, reason="waits out SQLite's 30 s busy timeout (hard-coded in store/db.py): make soak")
-@pytest.mark.xfail(
-    strict=True,
-    reason="a lock that times out inside a source (pipeline.run_source's catch-all) is logged with a traceback "
-    "and reported as a monitor bug",
-)
 def test_a_database_locked_past_the_busy_timeout_is_a_clear_error(site, tmp_path):
     (tmp_path / "sources.yaml").write_text(SETTINGS + "sources:\n" + page_source("reports", f"{site.url}/reports"))
     assert run_cli(tmp_path).returncode == 0
