@@ -95,7 +95,10 @@ def detect_for_version(
     provider = provider_of(source.kind, doc)
     if not current or provider is None:
         return
-    earlier = _previous_verdict(session, source, doc, provider)
+    # a re-issued version of the same report is compared with its own earlier version first
+    earlier = verdict_of(source.kind, previous.meta or {}) if previous is not None else None
+    if not earlier:
+        earlier = _previous_verdict(session, source, doc, provider)
     if earlier is None:
         return
     for change in compare(earlier, current):

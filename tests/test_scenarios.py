@@ -332,3 +332,33 @@ def test_alert_subject_names_the_provider_not_its_id(build, expected, server, ma
 def test_alert_subject_keeps_the_overall_grade(server, mail, tmp_path):
     subject = _alert_subject(ofsted_site(server), mail, tmp_path)
     assert "Overall: Good -> Inadequate" in subject, subject
+
+
+def test_a_reissued_report_with_new_grades_is_a_rating_change(server, mail, tmp_path):
+    """The same Ofsted file replaced with different grades: a `changed` event and, for each grade
+    that moved, one `rating_change` against the file's own earlier version."""
+    from scenario_sites import GOOD, INADEQUATE, ilacs_report
+
+    site = ofsted_site(server)
+    monitor = Monitor(tmp_path, config_yaml(site.source_yaml.rstrip("\n") + "\n    recheck_days: 0\n", mail.port))
+    site.day1()
+    run_pass(monitor, site)
+    regraded = {**GOOD, "care_leavers": INADEQUATE["care_leavers"]}
+    server.add(
+        "/v1/file/50190001",
+        ilacs_report(regraded, "7 to 18 February 2022", "Ann Example", ["Care leavers are not well supported."]),
+        content_type="application/pdf",
+    )
+    run_pass(monitor, site)
+    events = [e for e in monitor.events() if not e["details"].get("baseline")]
+    assert [(e["type"], e["document_key"]) for e in events if e["type"] in ("changed", "rating_change")] == [
+        ("changed", "50190001"),
+        ("rating_change", "50190001"),
+    ]
+    change = by_type(events, "rating_change")[0]
+    assert (change["details"]["field"], change["details"]["from"], change["details"]["to"]) == (
+        "care_leavers",
+        "good",
+        "inadequate",
+    )
+    assert change["severity"] == "urgent"
