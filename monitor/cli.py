@@ -12,7 +12,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +75,9 @@ def _parse_when(text: str) -> datetime:
     try:
         if len(text) == 10:
             return datetime.combine(date.fromisoformat(text), datetime.min.time())
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).replace(tzinfo=None)
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        # stored times are UTC: convert an offset rather than drop it
+        return when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo else when
     except ValueError:
         raise UsageError(f"--since: expected a date like 2026-01-31 or an ISO timestamp, got {text!r}") from None
 
@@ -122,11 +124,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         finally:
             store.close()
     print(format_summary(result))
-    if result.all_failed and args.fail_only_if_all:
-        return EXIT_FAILED
     if args.fail_only_if_all:
-        return EXIT_OK
-    return EXIT_FAILED if result.any_failed else EXIT_OK
+        return EXIT_FAILED if result.all_failed else EXIT_OK
+    # an alert that could not be sent is a failure too: cron and systemd must notice
+    return EXIT_FAILED if result.any_failed or result.delivery_errors else EXIT_OK
 
 
 def _due_sources(config) -> list[str]:  # type: ignore[no-untyped-def]
@@ -412,7 +413,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
             return EXIT_OK
         numbers = sorted(versions)
         to = args.to if args.to is not None else numbers[-1]
-        frm = args.from_ if args.from_ is not None else numbers[numbers.index(to) - 1] if to in numbers else None
+        if args.from_ is not None:
+            frm = args.from_
+        elif to in numbers and numbers.index(to) > 0:
+            frm = numbers[numbers.index(to) - 1]
+        else:
+            raise UsageError(f"version {to} of {args.key!r} has no earlier version to compare with")
         for n in (frm, to):
             if n not in versions:
                 raise UsageError(f"no version {n} of {args.key!r}; versions: {', '.join(map(str, numbers))}")

@@ -34,7 +34,7 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
         data = [delivery_json(d) for d in session.scalars(query)]
         if args.retry:
             for row in session.scalars(select(DeliveryRow).where(DeliveryRow.status == "failed")):
-                row.status = "pending"
+                row.status, row.attempts = "pending", 0
     if args.json:
         _print_json(data)
         return EXIT_OK
@@ -77,7 +77,7 @@ def _email_digest(config, store, day: date) -> int:  # type: ignore[no-untyped-d
     if config.settings.email is None:
         raise UsageError("settings.email is not configured in sources.yaml")
     try:
-        email_day_digest(config, store, day)
+        email_day_digest(store, config, day)
     except DeliveryError as exc:
         print(f"digest email not sent: {exc}", file=sys.stderr)
         return EXIT_FAILED

@@ -243,8 +243,10 @@ class HttpClient:
             else:
                 response.not_modified = True
             return response
-        if self.cache and (response.etag or response.last_modified):
-            body = response.content if (cache_body and to_dir is None) else None
+        # downloads (to_dir) are the caller's to remember: their validators belong with the
+        # stored version, which a crash before its commit must not outrun
+        if self.cache and to_dir is None and (response.etag or response.last_modified):
+            body = response.content if cache_body else None
             self.cache.remember(
                 url,
                 CachedResponse(response.etag, response.last_modified, body, response.headers.get("Content-Type", "")),
@@ -430,7 +432,11 @@ class HttpClient:
                         self._record(RequestRecord(current, resp.status_code, started, 0, conditional))
                         if not location:
                             raise FetchError(current, f"HTTP {resp.status_code} redirect without a Location")
-                        current = urljoin(current, location)
+                        target = urljoin(current, location)
+                        if urlsplit(target).netloc.lower() != urlsplit(current).netloc.lower():
+                            # an API key or validators are for the host they were meant for
+                            headers = {}
+                        current = target
                         continue
                     return self._finish(url, current, resp, started, to_dir, conditional)
                 finally:

@@ -23,7 +23,7 @@ from monitor.config import Config, SourceConfig
 from monitor.detection import change_details, detect_for_version
 from monitor.errors import BlockedError, FetchError, ListingBrokenError
 from monitor.events import record_event
-from monitor.extract import Extractor
+from monitor.extract import Extracted, Extractor
 from monitor.health import record_outcome
 from monitor.http import HttpClient
 from monitor.sources.base import DocumentRef, Source, SourceContext, host_of
@@ -50,6 +50,9 @@ class SourceOutcome:
     removed: int = 0
     unchanged: int = 0
     document_errors: int = 0
+    #: downloads refused (401/403, challenge page): each is that document's error, and the
+    #: rest of the listing is still fetched
+    blocked_documents: int = 0
     error: str | None = None
     hint: str | None = None
     duration: float = 0.0
@@ -89,6 +92,29 @@ class _Known:
     has_versions: bool
     latest_sha: str | None
     latest_text_sha: str | None
+    latest_etag: str | None = None
+    latest_last_modified: str | None = None
+    latest_size: int = 0
+    latest_content_type: str = ""
+    latest_extract_error: str | None = None
+
+    @property
+    def needs_reread(self) -> bool:
+        """The stored bytes could not be read for a passing reason (a timeout, a crashed
+        reader): read them again, whatever the server says."""
+        error = self.latest_extract_error or ""
+        return "timed out" in error or "died" in error
+
+
+@dataclass
+class _Fetched:
+    """The bytes a version is made of: what a download gave, or what is already stored."""
+
+    sha256: str
+    size: int
+    content_type: str
+    etag: str | None
+    last_modified: str | None
 
 
 class Pipeline:
@@ -203,6 +229,7 @@ class Pipeline:
                 self._process(src, source_id, adapter, ref, outcome)
             if adapter.complete_listing:
                 self._mark_removed(source_id, {r.key for r in refs}, outcome)
+
         except BlockedError as exc:
             outcome.status, outcome.error, outcome.hint = "blocked", f"blocked by the publisher: {exc}", exc.hint
         except ListingBrokenError as exc:
@@ -270,10 +297,15 @@ class Pipeline:
                 latest is not None,
                 latest.sha256 if latest else None,
                 latest.text_sha256 if latest else None,
+                latest.etag if latest else None,
+                latest.last_modified if latest else None,
+                latest.size if latest else 0,
+                latest.content_type if latest else "",
+                latest.extract_error if latest else None,
             )
 
     def _needs_fetch(self, src: SourceConfig, known: _Known | None, ref: DocumentRef, now: datetime) -> bool:
-        if known is None or not known.has_versions or known.status in ("error", "removed"):
+        if known is None or not known.has_versions or known.status in ("error", "removed") or known.needs_reread:
             return True
         if ref.url != known.url:
             return True
@@ -289,37 +321,57 @@ class Pipeline:
             self._touch(source_id, ref, now, fetched=False)
             outcome.unchanged += 1
             return
+        # conditional headers come from the stored version, not the HTTP cache: they then
+        # describe bytes we really hold, even if a crash lost a download after its answer
+        conditional: dict[str, str] = {}
+        if known and known.has_versions:
+            if known.latest_etag:
+                conditional["If-None-Match"] = known.latest_etag
+            if known.latest_last_modified:
+                conditional["If-Modified-Since"] = known.latest_last_modified
         try:
             response = self.http.get(
                 ref.url,
-                conditional=bool(known and known.has_versions),
+                conditional=False,
                 cache_body=False,
                 to_dir=self.store.blobs.tmp,
                 allowed_hosts=adapter.allowed_hosts(),
-                headers=adapter.request_headers(ref.url),
+                headers={**adapter.request_headers(ref.url), **conditional},
             )
-        except BlockedError:
-            raise
         except FetchError as exc:
             if self.should_stop():
                 raise
+            if isinstance(exc, BlockedError):
+                outcome.blocked_documents += 1
             self._record_document_error(source_id, ref, now, f"download failed: {exc}", known, outcome)
             return
-        if response.not_modified or response.status == 304:
+        unchanged = response.not_modified or response.status == 304 or bool(known and response.sha256 == known.latest_sha)
+        if unchanged:
+            if response.path is not None:
+                response.path.unlink(missing_ok=True)
+            assert known is not None
+            if known.needs_reread and known.latest_sha and self.store.blobs.has(known.latest_sha):
+                self._reread(src, source_id, ref, known, now, outcome)
+                return
             self._touch(source_id, ref, now, fetched=True)
             outcome.unchanged += 1
             return
         assert response.path is not None
-        if known and response.sha256 == known.latest_sha:
-            response.path.unlink(missing_ok=True)
-            self._touch(source_id, ref, now, fetched=True)
-            outcome.unchanged += 1
-            return
         blob = self.store.blobs.adopt(response.path, response.sha256)
         extracted = self.extractor.extract(blob, response.content_type, src.kind)
-        text = extracted.text
-        text_sha = sha256_text(text)
-        self._store_version(src, source_id, ref, response, extracted, text, text_sha, known, now, outcome)
+        fetched = _Fetched(response.sha256, response.size, response.content_type, response.etag, response.last_modified)
+        self._store_version(src, source_id, ref, fetched, extracted, known, now, outcome)
+
+    def _reread(self, src: SourceConfig, source_id: int, ref: DocumentRef, known: _Known, now: datetime, outcome: SourceOutcome) -> None:
+        """Read stored bytes again after a passing extraction failure."""
+        assert known.latest_sha
+        extracted = self.extractor.extract(self.store.blobs.path_for(known.latest_sha), known.latest_content_type, src.kind)
+        if extracted.error:
+            self._touch(source_id, ref, now, fetched=True)
+            outcome.document_errors += 1
+            return
+        fetched = _Fetched(known.latest_sha, known.latest_size, known.latest_content_type, known.latest_etag, known.latest_last_modified)
+        self._store_version(src, source_id, ref, fetched, extracted, known, now, outcome, reread=True)
 
     def _touch(self, source_id: int, ref: DocumentRef, now: datetime, *, fetched: bool) -> None:
         with self.store.session() as session:
@@ -363,6 +415,7 @@ class Pipeline:
         return doc
 
     def _severity(self, src: SourceConfig, default: str, baseline: bool) -> str:
+        """A new_document event's severity: info in a baseline, else the source's `severity`."""
         if baseline:
             return "info"
         return src.common.severity or default
@@ -411,15 +464,21 @@ class Pipeline:
         src: SourceConfig,
         source_id: int,
         ref: DocumentRef,
-        response,  # type: ignore[no-untyped-def]
-        extracted,  # type: ignore[no-untyped-def]
-        text: str,
-        text_sha: str,
+        response: _Fetched,
+        extracted: Extracted,
         known: _Known | None,
         now: datetime,
         outcome: SourceOutcome,
+        *,
+        reread: bool = False,
     ) -> None:
+        """Store a new version and record what it means (new, changed, matches, verdicts).
+
+        reread: the same bytes read again after a failed extraction; its text is news to us,
+        not a change by the publisher, so it is checked like a first version."""
         baseline = self._is_baseline(src, outcome)
+        text = extracted.text
+        text_sha = sha256_text(text)
         with self.store.session() as session:
             source = session.get(SourceRow, source_id)
             if known is None:
@@ -470,8 +529,9 @@ class Pipeline:
                 "extract_error": extracted.error,
                 "empty_text": extracted.empty,
             }
-            if previous is None:
-                doc.last_changed = now
+            if previous is None or reread:
+                if previous is None:
+                    doc.last_changed = now
                 if not had_event:
                     outcome.new += 1
                     record_event(
@@ -496,7 +556,7 @@ class Pipeline:
                     session,
                     source,
                     "changed",
-                    self._severity(src, "normal", False),
+                    "normal",
                     f"Changed: {doc.title} ({diff['summary']})",
                     {**details_common, **diff, "previous_version": previous.number},
                     document=doc,
@@ -506,7 +566,6 @@ class Pipeline:
 
     def _mark_removed(self, source_id: int, listed: set[str], outcome: SourceOutcome) -> None:
         now = utcnow()
-        src = self.config.source(outcome.name)
         with self.store.session() as session:
             source = session.get(SourceRow, source_id)
             gone = session.scalars(
@@ -521,7 +580,7 @@ class Pipeline:
                     session,
                     source,
                     "removed",
-                    self._severity(src, "normal", False),
+                    "normal",
                     f"Removed by the publisher: {doc.title} (our copies are kept)",
                     {"last_seen": doc.last_seen.isoformat() + "Z", "meta": doc.meta},
                     document=doc,

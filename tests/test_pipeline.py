@@ -325,3 +325,100 @@ def test_schedule_reads_weekdays_as_cron_does():
     assert is_due("0 7 * * 1", monday_6am, datetime(2026, 11, 23, 7, 30).astimezone()) is True
     assert is_due("0 7 * * 2", monday_6am, datetime(2026, 11, 23, 7, 30).astimezone()) is False
     assert is_due("0 7 * * 1", None) is True
+
+
+def test_documents_pushed_past_max_pages_are_not_removed(server, tmp_path):
+    def pages(names: list[str]) -> None:
+        for number, start in enumerate(range(0, len(names), 2), start=1):
+            items = "".join(f'<li><a href="/files/{n}.pdf">Report {n}</a></li>' for n in names[start : start + 2])
+            server.add(f"/list{number}", f'<html><body><ul>{items}</ul><a class="next" href="/list{number + 1}">Next</a></body></html>')
+        for n in names:
+            server.add(f"/files/{n}.pdf", make_pdf([f"Report {n}."]), content_type="application/pdf")
+
+    pages(["d", "c", "b", "a"])
+    monitor = Monitor(
+        tmp_path,
+        config(server.url).replace(f"url: {server.url}/reports", f"url: {server.url}/list1")
+        + '    next: "a.next"\n    max_pages: 2\n',
+    )
+    assert monitor.run("run")[0] == 0
+    pages(["e", "d", "c", "b", "a"])  # a new report pushes "a" onto page 3
+    assert monitor.run("run")[0] == 0
+    events = monitor.events()
+    assert [e["document_key"].rsplit("/", 1)[-1] for e in by_type(events, "new_document") if not e["details"]["baseline"]] == ["e.pdf"]
+    assert by_type(events, "removed") == []
+
+
+def test_a_download_lost_before_its_commit_is_fetched_again(site, tmp_path):
+    """A pass that dies after the server answered but before the version committed must not
+    leave validators behind that make every later request a 304 for bytes we never stored."""
+    from monitor.config import load_config
+    from monitor.http import HttpClient
+    from monitor.store import Store
+
+    monitor = Monitor(tmp_path, config(site.url))
+    assert monitor.run("run")[0] == 0
+    site.add("/files/a.pdf", make_pdf(["Report A, reissued.", "Services are now inadequate."]), content_type="application/pdf")
+    # what the dying pass did: download through the store-backed client, then nothing more
+    cfg = load_config(monitor.config_path)
+    store = Store(f"sqlite:///{monitor.data_dir / 'monitor.db'}", monitor.data_dir)
+    try:
+        client = HttpClient(cfg.settings.http_settings(), store.http_cache())
+        lost = client.get(f"{site.url}/files/a.pdf?utm_source=x", to_dir=store.blobs.tmp, cache_body=False)
+        assert lost.status == 200
+        lost.path.unlink()
+    finally:
+        store.close()
+    assert monitor.run("run")[0] == 0
+    history = monitor.json("history", f"{site.url}/files/a.pdf")
+    assert [h["version"] for h in history] == [1, 2]
+    assert [e["document_key"] for e in by_type(monitor.events(), "changed")] == [f"{site.url}/files/a.pdf"]
+
+
+def test_a_document_whose_reading_timed_out_is_read_again(site, tmp_path):
+    import hashlib
+
+    body = make_pdf(["Report B: services are inadequate."])
+    site.add("/files/b.pdf", body, content_type="application/pdf")
+    monitor = Monitor(tmp_path, config(site.url).replace("  timeout: 5\n", "  timeout: 5\n  extract_timeout: 2\n"))
+    # the reader stalls on this blob (named by its hash) in the first pass only
+    stall = {"MONITOR_EXTRACT_TEST_STALL_ON": hashlib.sha256(body).hexdigest()}
+    assert monitor.run("run", env=stall)[0] == 0
+    (first,) = monitor.json("history", f"{site.url}/files/b.pdf")
+    assert "timed out" in first["extract_error"]
+    assert not [e for e in by_type(monitor.events(), "phrase_match") if e["document_key"].endswith("b.pdf")]
+
+    assert monitor.run("run")[0] == 0  # the server says 304; the stored bytes are read again
+    history = monitor.json("history", f"{site.url}/files/b.pdf")
+    assert [(h["version"], h["extract_error"]) for h in history] == [(1, first["extract_error"]), (2, None)]
+    assert history[0]["sha256"] == history[1]["sha256"]
+    matches = [e for e in by_type(monitor.events(), "phrase_match") if e["document_key"].endswith("b.pdf")]
+    assert [m["details"]["phrase"] for m in matches] == ["inadequate"]
+    assert not by_type(monitor.events(), "changed")  # our reading failed; the publisher changed nothing
+
+
+def test_one_refused_document_does_not_stop_the_rest(site, tmp_path):
+    site.add("/reports", listing("a", "restricted", "b"))
+    site.add("/files/restricted.pdf", "Forbidden", status=403)
+    monitor = Monitor(tmp_path, config(site.url))
+    code, out, _ = monitor.run("run")
+    assert code == 0, out
+    docs = {d["key"].rsplit("/", 1)[-1]: d for d in monitor.documents()}
+    assert (docs["a.pdf"]["versions"], docs["b.pdf"]["versions"]) == (1, 1)
+    assert docs["restricted.pdf"]["status"] == "error" and "HTTP 403" in docs["restricted.pdf"]["error"]
+    assert monitor.json("status")[0]["health"] == "ok"
+
+
+def test_events_since_converts_an_offset_to_utc(site, tmp_path):
+    monitor = Monitor(tmp_path, config(site.url))
+    assert monitor.run("run")[0] == 0
+    created = monitor.events()[0]["created_at"]  # "...Z"
+    from datetime import datetime, timedelta, timezone
+
+    when = datetime.fromisoformat(created.replace("Z", "+00:00"))
+    # the same instant written in UTC+02:00, one second before: the events are included
+    local = (when - timedelta(seconds=1)).astimezone(timezone(timedelta(hours=2))).isoformat()
+    assert len(monitor.json("events", "--since", local)) == len(monitor.events())
+    # one second after, in UTC-05:00: none
+    later = (when + timedelta(seconds=1)).astimezone(timezone(timedelta(hours=-5))).isoformat()
+    assert monitor.json("events", "--since", later) == []

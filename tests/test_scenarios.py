@@ -203,7 +203,7 @@ def test_smtp_down_then_recovering_sends_once(server, tmp_path):
     run_pass(monitor, site)
     site.day2()
     code, out, _ = monitor.run("run")
-    assert code == 0  # the sources were checked; the email waits
+    assert code == 1  # the sources were checked, but an alert could not go out: cron must notice
     assert "Alert email not sent (will retry next pass)" in out
     (pending,) = monitor.json("deliveries")
     assert (pending["status"], pending["attempts"]) == ("pending", 1)
@@ -212,7 +212,7 @@ def test_smtp_down_then_recovering_sends_once(server, tmp_path):
     assert sorted(pending["event_ids"]) == urgent_ids
 
     # still down: one more attempt, still pending, no second delivery
-    run_pass(monitor, site)
+    assert monitor.run("run", env=site.env)[0] == 1
     (pending,) = monitor.json("deliveries")
     assert (pending["status"], pending["attempts"]) == ("pending", 2)
 
@@ -362,3 +362,21 @@ def test_a_reissued_report_with_new_grades_is_a_rating_change(server, mail, tmp_
         "inadequate",
     )
     assert change["severity"] == "urgent"
+
+
+def test_digest_email_goes_to_the_recipients(server, mail, tmp_path):
+    site = ofsted_site(server)
+    monitor = Monitor(tmp_path, config_yaml(site.source_yaml, mail.port))
+    site.day1()
+    run_pass(monitor, site)
+    site.day2()
+    run_pass(monitor, site)
+    alerts = len(mail.messages)
+    today = datetime.now(UTC).date().isoformat()
+    code, out, err = monitor.run("digest", "--date", today, "--email", env=site.env)
+    assert code == 0, out + err
+    assert "digest emailed to" in out
+    assert len(mail.messages) == alerts + 1
+    subject, text, html = message_parts(mail.messages[-1]["data"])
+    assert subject.startswith("[report-monitor] Daily digest")
+    assert "Children's services inspection" in text and "services inspection" in html

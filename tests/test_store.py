@@ -46,9 +46,9 @@ def database_url(request, tmp_path):
 def test_schema_is_created_and_upgrades_idempotently(database_url, tmp_path):
     store = Store(database_url, tmp_path / "data")
     try:
-        assert schema_revision(store.engine) == "0001"
+        assert schema_revision(store.engine) == "0002"
         upgrade_schema(store.engine)  # a second start changes nothing
-        assert schema_revision(store.engine) == "0001"
+        assert schema_revision(store.engine) == "0002"
         tables = set(sa.inspect(store.engine).get_table_names())
         assert {"source", "document", "version", "event", "delivery", "delivery_event", "http_cache", "run"} <= tables
     finally:
@@ -135,3 +135,19 @@ def test_stale_partial_downloads_are_cleared_and_fresh_ones_kept(tmp_path):
     os.utime(old, (1, 1))
     assert blobs.clear_stale_temp(older_than=3600) == 1
     assert not old.exists() and fresh.exists()
+
+
+def test_a_document_url_longer_than_500_characters_is_stored(database_url, server, tmp_path):
+    long_name = "x" * 520
+    server.add(
+        "/reports",
+        f'<ul><li><a href="/files/a.pdf">A</a></li><li><a href="/files/{long_name}.pdf">Long</a></li>'
+        '<li><a href="/files/c.pdf">C</a></li></ul>',
+    )
+    for name in ("a", long_name, "c"):
+        server.add(f"/files/{name}.pdf", make_pdf([f"Report {name[:5]}."]), content_type="application/pdf")
+    monitor = Monitor(tmp_path, config(server.url), database_url=database_url)
+    code, out, err = monitor.run("run")
+    assert code == 0, out + err
+    keys = [d["key"].rsplit("/", 1)[-1] for d in monitor.documents()]
+    assert keys == ["a.pdf", f"{long_name}.pdf", "c.pdf"]

@@ -124,3 +124,7 @@ class PageSource(Source):
                 link = soup.select_one(settings.next)
                 if link is not None and link.get("href"):
                     url = urljoin(response.url, link["href"])
+        if url and url not in visited:
+            # stopped at max_pages with more to read: older documents past the last page read
+            # are out of sight, not removed
+            self.complete_listing = False
