@@ -70,8 +70,11 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--quick", action="store_true", help="5 sites x 10 documents, 2 runs")
     parser.add_argument("--runs", type=int, default=None)
     parser.add_argument("--workers", type=int, default=4, help="monitor run --workers (default 4, the command's default)")
+    parser.add_argument("--sites", type=int, default=None, help="simulated publishers (default 20; 5 with --quick)")
+    parser.add_argument("--docs", type=int, default=None, help="PDFs per publisher (default 50; 10 with --quick)")
     args = parser.parse_args(argv)
     sites, per_site = (5, 10) if args.quick else (20, 50)
+    sites, per_site = args.sites or sites, args.docs or per_site
     runs = args.runs or (2 if args.quick else 3)
     cold_runs = args.runs or 2
     layout = corpus(sites, per_site)
