@@ -253,11 +253,6 @@ class HttpClient:
             )
         return response
 
-    def forget(self, url: str) -> None:
-        """Drop the validators of a URL so the next request is unconditional."""
-        if self.cache:
-            self.cache.remember(url, CachedResponse(None, None, None))
-
     def allowed_by_robots(self, url: str) -> bool:
         """Whether robots.txt lets our User-Agent fetch this URL."""
         if not self.settings.respect_robots:

@@ -91,7 +91,6 @@ class _Known:
     last_checked: datetime | None
     has_versions: bool
     latest_sha: str | None
-    latest_text_sha: str | None
     latest_etag: str | None = None
     latest_last_modified: str | None = None
     latest_size: int = 0
@@ -296,7 +295,6 @@ class Pipeline:
                 doc.last_checked,
                 latest is not None,
                 latest.sha256 if latest else None,
-                latest.text_sha256 if latest else None,
                 latest.etag if latest else None,
                 latest.last_modified if latest else None,
                 latest.size if latest else 0,
@@ -343,7 +341,7 @@ class Pipeline:
                 raise
             if isinstance(exc, BlockedError):
                 outcome.blocked_documents += 1
-            self._record_document_error(source_id, ref, now, f"download failed: {exc}", known, outcome)
+            self._record_document_error(src, source_id, ref, now, f"download failed: {exc}", known, outcome)
             return
         unchanged = response.not_modified or response.status == 304 or bool(known and response.sha256 == known.latest_sha)
         if unchanged:
@@ -427,10 +425,16 @@ class Pipeline:
         return outcome.baseline and not alerts
 
     def _record_document_error(
-        self, source_id: int, ref: DocumentRef, now: datetime, error: str, known: _Known | None, outcome: SourceOutcome
+        self,
+        src: SourceConfig,
+        source_id: int,
+        ref: DocumentRef,
+        now: datetime,
+        error: str,
+        known: _Known | None,
+        outcome: SourceOutcome,
     ) -> None:
         outcome.document_errors += 1
-        src = self.config.source(outcome.name)
         baseline = self._is_baseline(src, outcome)
         with self.store.session() as session:
             source = session.get(SourceRow, source_id)

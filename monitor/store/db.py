@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, select
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -151,7 +151,3 @@ class StoreHttpCache:
                 # another process inserted the same URL first: update its row instead
                 if attempt:
                     raise
-
-    def urls(self) -> list[str]:
-        with self.store.session() as session:
-            return list(session.scalars(select(HttpCacheRow.url)))
