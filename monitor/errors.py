@@ -36,7 +36,17 @@ class BlockedError(FetchError):
 
 
 class ListingBrokenError(MonitorError):
-    """A listing parsed to nothing (or far less) where it used to list reports: the site changed."""
+    """A listing parsed to nothing (or far less) where it used to list reports: the site changed.
+
+    Also: an answer with data the adapter does not understand, or a count that disagrees
+    with what was read. `url` names the answer; the pipeline saves every answer the adapter
+    fetched in this pass under data/evidence/ (see monitor/evidence.py), so the adapter need
+    not pass the body itself.
+    """
+
+    def __init__(self, message: str, *, url: str | None = None):
+        self.url = url
+        super().__init__(message)
 
 
 class ExtractionError(MonitorError):

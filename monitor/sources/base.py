@@ -42,6 +42,31 @@ class DocumentRef:
     fingerprint: str | None = None
 
 
+@dataclass(frozen=True)
+class CrossCheckFact:
+    """What a second road to the same facts (a publisher's bulk data file, official
+    statistics) says another source's documents should show.
+
+    match: meta keys and values that pick the checked source's documents about this subject,
+        e.g. {"location_id": "1-101"} or {"urn": 80499}; values compare as strings.
+    field: the graded field ("overall", "safe", ...) as the checked documents name it in
+        meta["ratings"] (CQC) or meta["judgements"] (Ofsted); None checks only the date.
+    value: the rating or grade the second road gives ("Requires improvement"); compared
+        case-insensitively with the newest checked document's. None: not compared.
+    not_before: the checked source must hold a document about the subject dated on or after
+        this day (the publication the second road knows of).
+    url: the report as the second road names it, if it does.
+    label: plain words naming the second road and what it says, for the alert.
+    """
+
+    match: dict[str, Any]
+    label: str
+    field: str | None = None
+    value: str | None = None
+    not_before: date | None = None
+    url: str | None = None
+
+
 class SourceSettings(BaseModel):
     """A kind's own keys in sources.yaml. Unknown keys are errors."""
 
@@ -70,6 +95,9 @@ class Source:
     #: from it was removed. Windowed listings (a date range, the newest N results, a feed)
     #: set False: what falls out of the window is not a removal.
     complete_listing: ClassVar[bool] = True
+    #: True for a cross-check source: it yields no documents of its own but facts that the
+    #: source named by its `checks` setting must agree with (see monitor/crosscheck.py)
+    cross_check: ClassVar[bool] = False
 
     def __init__(self, settings: SourceSettings, context: SourceContext):
         self.settings = settings
@@ -109,6 +137,14 @@ class Source:
         document's meta. Default: nothing.
         """
         return {}
+
+    def cross_check_facts(self) -> list[CrossCheckFact]:
+        """A cross-check source's facts (only when `cross_check` is True).
+
+        Raise BlockedError/FetchError/ListingBrokenError as list_documents does; a file that
+        names none of the watched subjects is broken, never "all agree".
+        """
+        raise NotImplementedError
 
     def request_headers(self, url: str) -> dict[str, str]:
         """Extra headers a download of `url` needs (an API key). Default: none."""
