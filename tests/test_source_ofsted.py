@@ -88,7 +88,7 @@ def test_lists_every_report_on_the_timeline_once(server, http):
 
     name = "London Borough of Harrow"
 
-    def ref(key, url, report_type, kind, published):
+    def ref(key, url, report_type, kind, published, **extra):
         return DocumentRef(
             key=key,
             url=url,
@@ -101,6 +101,7 @@ def test_lists_every_report_on_the_timeline_once(server, http):
                 "category": 44,
                 "report_type": report_type,
                 "published": published.isoformat() if published else None,
+                **extra,
             },
         )
 
@@ -135,7 +136,15 @@ def test_lists_every_report_on_the_timeline_once(server, http):
             "jtai",
             date(2023, 12, 8),
         ),
-        ref("50236002", f"{base}/v1/file/50236002", "Outcome letter", "other", date(2023, 12, 8)),
+        # a label no kind word names is kept, as "unknown", with the label said (issue 13)
+        ref(
+            "50236002",
+            f"{base}/v1/file/50236002",
+            "Outcome letter",
+            "unknown",
+            date(2023, 12, 8),
+            unrecognised_label="Outcome letter",
+        ),
         # no date in the screen-reader text: listed, with no published date
         ref(
             "50212345", f"{base}/v1/file/50212345", "Children's services focused visit", "focused visit", None
@@ -284,7 +293,12 @@ def test_warnings_name_the_files_host_and_inferred_category(http):
         ("Joint targeted area inspection", "jtai"),
         ("Area SEND full inspection", "area send"),
         ("Full inspection", "inspection"),
-        ("Outcome letter", "other"),
+        ("Outcome letter", "unknown"),
+        ("Joint targeted area inspection of the multi-agency response", "jtai"),
+        ("JTAI", "jtai"),
+        ("Local area SEND revisit", "area send"),
+        ("Children's services focused visit, PDF", "focused visit"),
+        ("", "unknown"),
     ],
 )
 def test_report_kind(report_type, kind):
@@ -381,6 +395,7 @@ def test_contract_every_expected_report_reads_exactly(shared_fixtures):
         assert meta["judgements"] == expected, row["file"]
         assert "judgements_warning" not in meta, row["file"]
         assert meta["report_type"] == "inspection", row["file"]
+        assert meta["framework"] == "ilacs-2018", row["file"]
         assert row["local_authority"].lower() in meta["local_authority"].lower(), row["file"]
         start, end = (date.fromisoformat(meta["inspection_dates"][k]) for k in ("start", "end"))
         assert start <= end < date.fromisoformat(row["published"]), row["file"]
@@ -409,6 +424,7 @@ def test_contract_harrow_2020_combined_row(shared_fixtures):
             "help_and_protection": "good",
             "in_care_and_care_leavers": "good",
         },
+        "framework": "ilacs-2018",
         "inspection_dates": {"start": "2020-02-10", "end": "2020-02-14"},
         "lead_inspector": "Brenda McLaughlin",
         "local_authority": "Harrow",
@@ -491,6 +507,7 @@ def test_drawn_report_with_wrapped_labels(tmp_path):
             "in_care": "inadequate",
             "care_leavers": "outstanding",
         },
+        "framework": "ilacs-2018",
         "inspection_dates": {"start": "2023-02-27", "end": "2023-03-03"},
         "lead_inspector": "Jane Example",
         "local_authority": "Harrow",

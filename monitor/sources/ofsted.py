@@ -1,18 +1,20 @@
-"""Ofsted (reports.ofsted.gov.uk): a provider's timeline of reports, and the ILACS grades.
+"""Ofsted (reports.ofsted.gov.uk): a provider's published reports, and the ILACS grades.
 
-The listing side reads a provider page (`/provider/<category>/<URN>`), whose `ol.timeline`
-lists each published report as an `a.publication-link` to files.ofsted.gov.uk. No real HTML
-capture of the site exists (see docs/publishers/ofsted.md): the selectors come from
-third-party scrapers, so a page that lacks them is reported as broken, never as empty.
+The listing side reads a provider page (`/provider/<category>/<URN>`). Every scraper that
+works on council pages (docs/publishers/ofsted.md, evidence-2026) takes each
+`a.publication-link` to files.ofsted.gov.uk anywhere on the page, with the type and
+publication date in its `span.nonvisual` text; the `ol.timeline > li.timeline__day` list is
+confirmed only on school pages, so it is used for dates where present and never required.
+A page that links to report files but yields none, or a council page with no report at all,
+is broken, never empty.
 
-The reading side (`OfstedSource.read_meta`) takes the text of a downloaded report and reads
-the "Judgement | Grade" table of page 1, the inspection dates, the lead inspector, the local
-authority and the kind of report. Ofsted does not show ILACS grades on the web page, so the
-PDF is the only place they can be read.
+The reading side (`OfstedSource.read_meta`, in monitor/sources/ofsted_report.py) reads the
+"Judgement | Grade" table of a downloaded report, and which framework it follows.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -26,25 +28,34 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from monitor.dates import parse_date
 from monitor.errors import ListingBrokenError
 from monitor.sources.base import DocumentRef, Source, SourceSettings, host_of
-from monitor.textnorm import flatten
+from monitor.sources.ofsted_report import (  # noqa: F401  (re-exported: tests, benchmarks)
+    FRAMEWORK_2018,
+    FRAMEWORK_2026,
+    GRADES,
+    JUDGEMENT_KEYS,
+    parse_date_span,
+    read_inspection_dates,
+    read_judgements,
+    read_lead_inspector,
+    read_local_authority,
+    read_report_meta,
+    read_report_type,
+)
+
+log = logging.getLogger(__name__)
 
 FILES_HOST = "files.ofsted.gov.uk"
+#: the old alias of FILES_HOST, seen only in an old script (evidence-2026 §3)
+LEGACY_FILES_HOST = "files.api.ofsted.gov.uk"
 #: Children's social care > Local Authority Children's Services (NOTES §2).
 SEARCH_PARAMS: dict[str, str | int] = {"q": "", "level_1_types": 3, "level_2_types[]": 12}
 #: Ofsted caps `rows` at 100 since February 2025.
 SEARCH_ROWS = 100
 #: 153 councils fit in two pages; the cap stops a server that ignores `start` looping us.
 SEARCH_MAX_PAGES = 10
-
-GRADES = ("outstanding", "good", "requires improvement", "inadequate")
-JUDGEMENT_KEYS = (
-    "overall",
-    "impact_of_leaders",
-    "help_and_protection",
-    "in_care",
-    "care_leavers",
-    "in_care_and_care_leavers",
-)
+#: the category of local authority children's services: such a page always lists reports
+LA_CATEGORY = 44
+_FILE_PATH = re.compile(r"/v1/file/(\d+)")
 
 
 # -- settings ---------------------------------------------------------------------------
@@ -56,7 +67,7 @@ class Provider(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     urn: str
-    category: int = 44
+    category: int = LA_CATEGORY
     name: str | None = None
 
     @field_validator("urn", mode="before")
@@ -74,41 +85,50 @@ class OfstedSettings(SourceSettings):
 
     providers: list[Provider] = Field(min_length=1)
     #: Find each provider's page through Ofsted's search of LA children's services rather
-    #: than building the URL from category and URN (whether a wrong category fails is unknown).
+    #: than building the URL from category and URN; also follows a council whose URN changed.
     search: bool = False
 
 
 # -- listing helpers --------------------------------------------------------------------
 
+#: (kind, words that name it), first match wins; a label none of them names is "unknown"
+_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("monitoring visit", re.compile(r"\bmonitoring visit")),
+    ("focused visit", re.compile(r"\bfocused visit")),
+    ("jtai", re.compile(r"\bjoint targeted\b|\bjtai\b|\bjoint area child protection\b")),
+    ("area send", re.compile(r"\bsend\b")),
+    ("inspection", re.compile(r"\binspection\b")),
+)
+
 
 def report_kind(report_type: str) -> str:
-    """Normalise a report type as Ofsted writes it into one of our kinds.
+    """Normalise a report type as Ofsted writes it into one of our kinds, or "unknown".
 
-    Matches on keywords, because the exact wording for some types (monitoring visits on LA
-    pages) has never been seen.
+    Matches on kind words, because the label of some types (ILACS monitoring visits on
+    council pages) has never been seen.
     """
     text = report_type.lower()
-    if "monitoring visit" in text:
-        return "monitoring visit"
-    if "focused visit" in text:
-        return "focused visit"
-    if "joint targeted" in text or "jtai" in text or "joint area child protection" in text:
-        return "jtai"
-    if re.search(r"\bsend\b", text):
-        return "area send"
-    if "inspection" in text:
-        return "inspection"
-    return "other"
+    for kind, words in _KINDS:
+        if words.search(text):
+            return kind
+    return "unknown"
 
 
 def _file_key(url: str) -> str:
-    match = re.search(r"/file/(\d+)", urlsplit(url).path) or re.search(r"(\d+)/?$", urlsplit(url).path)
+    path = urlsplit(url).path
+    match = _FILE_PATH.search(path) or re.search(r"/file/(\d+)", path) or re.search(r"(\d+)/?$", path)
     return match.group(1) if match else url
+
+
+def _is_file_link(url: str) -> bool:
+    """A link to a report file: Ofsted's file hosts, or their /v1/file/<id> path anywhere."""
+    return host_of(url) in (FILES_HOST, LEGACY_FILES_HOST) or bool(_FILE_PATH.search(urlsplit(url).path))
 
 
 def _split_nonvisual(text: str) -> tuple[str, date | None]:
     """Split screen-reader text into (type, date):
-    "Area SEND full inspection, PDF - 15 July 2024" -> ("Area SEND full inspection", 2024-07-15)."""
+    "Area SEND full inspection, PDF - 15 July 2024" -> ("Area SEND full inspection", 2024-07-15);
+    "single inspection of la children's services as pdf - 10 february 2015" keeps no "as pdf"."""
     text = " ".join(text.split())
     when: date | None = None
     if " - " in text:
@@ -116,38 +136,71 @@ def _split_nonvisual(text: str) -> tuple[str, date | None]:
         when = parse_date(tail)
         if when is not None:
             text = head
-    report_type = re.split(r",\s*PDF\b", text, maxsplit=1, flags=re.I)[0].strip(" ,")
+    report_type = re.split(r"(?:,|\s+as)\s*PDF\b", text, maxsplit=1, flags=re.I)[0].strip(" ,")
     return report_type, when
 
 
 def parse_provider_page(
-    html: str, page_url: str, fallback_name: str | None = None
+    html: str, page_url: str, fallback_name: str | None = None, *, expect_reports: bool = False
 ) -> tuple[str | None, list[dict[str, Any]]]:
     """Read a provider page: (provider name, reports as dicts in page order).
 
-    Each report dict has url, key, report_type, published (date or None). Raises
-    ListingBrokenError when the page has no `ol.timeline` (a layout change or a JS shell).
+    Each report dict has url, key, report_type, published (date or None) and, for a link to
+    a report file that is not an `a.publication-link`, `unlisted_link: True` (it is listed
+    all the same, and logged). Raises ListingBrokenError when the page links to report files
+    but none is a publication link, or has neither report links nor a timeline (a layout
+    change or a JavaScript shell), or (expect_reports: a council's page) lists no report.
     """
     soup = BeautifulSoup(html, "lxml")
     heading = soup.select_one("h1.heading--title")
     name = heading.get_text(" ", strip=True) if heading else None
     name = name or fallback_name
-    timelines = soup.select("ol.timeline")
-    if not timelines:
+    links = soup.select("a.publication-link[href]")
+    reports = [_read_link(link, page_url) for link in links]
+    read = {id(link) for link in links}
+    others = [
+        a
+        for a in soup.select("a[href]")
+        if id(a) not in read and _is_file_link(urljoin(page_url, str(a.get("href", "")).strip()))
+    ]
+    if others and not reports:
         raise ListingBrokenError(
-            f'{page_url}: expected an <ol class="timeline"> of reports on the Ofsted provider page '
-            "and found none (the layout changed, or the site sent a JavaScript shell)"
+            f"{page_url}: the Ofsted provider page links to {len(others)} report file(s) but none is an "
+            '<a class="publication-link"> (the report list, or timeline, changed its layout)',
+            url=page_url,
         )
-    reports: list[dict[str, Any]] = []
-    for timeline in timelines:
-        # An explicit timeline with no report links is a real "no reports yet". Non-report
-        # events (timeline__day--opened, --registered) carry no publication link, so they
-        # fall out here without a class blacklist that would also drop a report whose item
-        # gained an unexpected modifier.
-        for item in timeline.select("li.timeline__day"):
-            for link in item.select("a.publication-link[href]"):
-                reports.append(_read_link(link, page_url))
+    for link in others:
+        report = _read_link(link, page_url)
+        report["unlisted_link"] = True
+        log.warning(
+            "%s: report file %s is linked outside the publication links (class %r); listed anyway",
+            page_url,
+            report["url"],
+            " ".join(link.get("class") or []),
+        )
+        reports.append(report)
+    if not reports:
+        if not soup.select("ol.timeline"):
+            raise ListingBrokenError(
+                f'{page_url}: expected <a class="publication-link"> report links or an <ol class="timeline"> '
+                "on the Ofsted provider page and found neither (the layout changed, or the site sent a "
+                "JavaScript shell)",
+                url=page_url,
+            )
+        if expect_reports:
+            raise ListingBrokenError(
+                f"{page_url}: a local authority children's services page lists no report at all; every "
+                "council has been inspected since 2018, so the page is not what it was",
+                url=page_url,
+            )
     return name, reports
+
+
+def _item_date(link: Tag) -> date | None:
+    """The date of the timeline item holding a link (`li.timeline__day` ... `<time>`)."""
+    item = link.find_parent("li", class_="timeline__day")
+    when = item.find("time") if item is not None else None
+    return parse_date(when.get_text(" ", strip=True)) if when is not None else None
 
 
 def _read_link(link: Tag, page_url: str) -> dict[str, Any]:
@@ -164,7 +217,9 @@ def _read_link(link: Tag, page_url: str) -> dict[str, Any]:
             for node in link.children
             if not (isinstance(node, Tag) and "nonvisual" in (node.get("class") or []))
         )
-        report_type = " ".join(BeautifulSoup(visible, "lxml").get_text(" ").split())
+        report_type, visible_date = _split_nonvisual(BeautifulSoup(visible, "lxml").get_text(" "))
+        published = published or visible_date
+    published = published or _item_date(link)
     return {"url": url, "key": _file_key(url), "report_type": report_type, "published": published}
 
 
@@ -190,6 +245,21 @@ def parse_search_page(html: str, page_url: str) -> list[dict[str, Any]]:
     return found
 
 
+_NAME_NOISE = re.compile(
+    r"\b(?:london borough of|royal borough of|city of|county of|borough of|metropolitan district council|"
+    r"metropolitan borough council|county council|borough council|city council|district council|council|"
+    r"children's services|children's social care|local authority)\b"
+)
+
+
+def council_name_key(name: str) -> str:
+    """A council's name reduced for comparison: "London Borough of Harrow" and "Harrow
+    children's services" both give "harrow"."""
+    text = name.casefold().replace("’", "'").replace("&", " and ")
+    text = _NAME_NOISE.sub(" ", text)
+    return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text).split())
+
+
 # -- the source -------------------------------------------------------------------------
 
 
@@ -207,48 +277,89 @@ class OfstedSource(Source):
         return f"{self.base_url}/provider/{provider.category}/{provider.urn}"
 
     def list_documents(self) -> Iterator[DocumentRef]:
-        """Every report on each provider's timeline, each file once."""
+        """Every report on each provider's page, each file once."""
         located = self.search_providers() if self.settings.search else {}
         seen: set[str] = set()
         for provider in self.settings.providers:
+            moved_from: str | None = None
             if self.settings.search:
-                hit = located.get(provider.urn)
-                if hit is None:
-                    raise ListingBrokenError(
-                        f"{self.base_url}/search: URN {provider.urn} is not among the local authority "
-                        "children's services in Ofsted's search results"
-                    )
-                url, category, found_name = hit["url"], hit["category"], hit["name"]
+                hit = located.get(provider.urn) or self._moved(provider, located)
+                if hit["urn"] != provider.urn:
+                    moved_from = provider.urn
+                url, category, found_name, urn = hit["url"], hit["category"], hit["name"], hit["urn"]
             else:
-                url, category, found_name = self.provider_url(provider), provider.category, None
+                url, category, found_name, urn = self.provider_url(provider), provider.category, None, provider.urn
             response = self.http.get(url, allowed_hosts=self.allowed_hosts())
-            name, reports = parse_provider_page(response.text, url, provider.name or found_name)
-            name = name or f"URN {provider.urn}"
+            name, reports = parse_provider_page(
+                response.text, url, provider.name or found_name, expect_reports=category == LA_CATEGORY
+            )
+            name = name or f"URN {urn}"
             for report in reports:
                 if report["key"] in seen:
                     continue
                 seen.add(report["key"])
-                published: date | None = report["published"]
-                yield DocumentRef(
-                    key=report["key"],
-                    url=report["url"],
-                    title=f"{name}: {report['report_type']}" if report["report_type"] else name,
-                    published=published,
-                    kind=report_kind(report["report_type"]),
-                    meta={
-                        "provider": name,
-                        "urn": provider.urn,
-                        "category": category,
-                        "report_type": report["report_type"],
-                        "published": published.isoformat() if published else None,
-                    },
-                )
+                yield self._ref(report, name, urn, category, moved_from)
+
+    @staticmethod
+    def _ref(report: dict[str, Any], name: str, urn: str, category: Any, moved_from: str | None) -> DocumentRef:
+        published: date | None = report["published"]
+        label = report["report_type"]
+        kind = report_kind(label)
+        meta: dict[str, Any] = {
+            "provider": name,
+            "urn": urn,
+            "category": category,
+            "report_type": label,
+            "published": published.isoformat() if published else None,
+        }
+        if kind == "unknown":
+            # never dropped: the first live run shows which labels Ofsted really uses
+            meta["unrecognised_label"] = label
+        if report.get("unlisted_link"):
+            meta["unlisted_link"] = True
+        if moved_from:
+            meta["urn_moved_from"] = moved_from
+        return DocumentRef(
+            key=report["key"],
+            url=report["url"],
+            title=f"{name}: {label}" if label else name,
+            published=published,
+            kind=kind,
+            meta=meta,
+        )
+
+    def _moved(self, provider: Provider, located: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        """The search hit of a council whose URN changed (Brighton and Hove: 846 -> 80438),
+        found by its configured name; broken when there is none or more than one."""
+        url = f"{self.base_url}/search"
+        wanted = council_name_key(provider.name) if provider.name else ""
+        same = [hit for hit in located.values() if wanted and council_name_key(hit["name"]) == wanted]
+        if len(same) == 1:
+            hit = same[0]
+            log.warning(
+                "%s: URN %s is no longer in Ofsted's search; %r is now URN %s (%s): following it. "
+                "Update sources.yaml.",
+                self.name,
+                provider.urn,
+                hit["name"],
+                hit["urn"],
+                hit["url"],
+            )
+            return hit
+        named = f" and no single result is named like {provider.name!r}" if provider.name else (
+            " (give the provider a `name:` so a council whose URN changed can be followed)"
+        )
+        raise ListingBrokenError(
+            f"{url}: URN {provider.urn} is not among the local authority children's services in Ofsted's "
+            f"search results{named}",
+            url=url,
+        )
 
     def search_providers(self) -> dict[str, dict[str, Any]]:
         """URN -> search hit (name, url, category, urn) from Ofsted's LA children's services search.
 
-        Pages with start/rows until a page adds no new provider; an empty first page means
-        the results layout changed.
+        Pages with start/rows until a page adds no new provider or every wanted URN is found;
+        an empty first page means the results layout changed.
         """
         url = f"{self.base_url}/search"
         wanted = {p.urn for p in self.settings.providers}
@@ -260,7 +371,8 @@ class OfstedSource(Source):
             if page == 0 and not found:
                 raise ListingBrokenError(
                     f"{response.url}: expected links to /provider/<category>/<URN> in Ofsted's "
-                    "search results and found none"
+                    "search results and found none",
+                    url=response.url,
                 )
             new = [hit for hit in found if hit["urn"] not in hits]
             for hit in new:
@@ -280,215 +392,19 @@ class OfstedSource(Source):
             )
         if not self.settings.search:
             for provider in self.settings.providers:
-                if provider.category == 44:
+                if provider.category == LA_CATEGORY:
                     notes.append(
-                        f"provider {provider.urn}: the /provider/44/ path is inferred from other councils; "
-                        "check the page opens in a browser, or set search: true"
+                        f"provider {provider.urn}: the /provider/44/ path is inferred from other councils "
+                        "and a council's URN can change; check the page opens in a browser, or set search: true"
                     )
         return notes
 
     @classmethod
     def read_meta(cls, pages: list[str], path: Path | None = None) -> dict[str, Any]:
-        """Grades, inspection dates, lead inspector, local authority and report type of a report.
+        """Grades, framework, inspection dates, lead inspector, local authority and report type.
 
         Works on the normalised text layer only: measured on the twelve real reports, the
         page-1 text from pypdfium2 keeps each row's label and grade in order, so pdfplumber's
         cost (40x slower) buys nothing here.
         """
-        first = pages[0] if pages else ""
-        head = "\n".join(pages[:2])
-        meta: dict[str, Any] = {
-            "report_type": read_report_type(first),
-            "judgements": {},
-        }
-        judgements, problem = read_judgements(head)
-        meta["judgements"] = judgements
-        if problem:
-            meta["judgements_warning"] = problem
-        dates = read_inspection_dates(head)
-        if dates:
-            meta["inspection_dates"] = dates
-        inspector = read_lead_inspector("\n".join(pages))
-        if inspector:
-            meta["lead_inspector"] = inspector
-        authority = read_local_authority(first)
-        if authority:
-            meta["local_authority"] = authority
-        return meta
-
-
-# -- reading a report -------------------------------------------------------------------
-
-_GRADE = re.compile(r"requires\s+improvement(?:\s+to\s+be\s+good)?|outstanding|good|inadequate", re.I)
-# Each row of the table starts with one of these; the grade may sit anywhere in the row
-# when a wrapped label's second line comes after it in the text layer.
-_ROW_START = re.compile(
-    r"\bThe impact of leaders\b|\bThe experiences and progress of\b|\bOverall effectiveness\b", re.I
-)
-_TABLE_HEADER = re.compile(r"\bJudgement\s+Grade\b", re.I)
-
-
-def _grade(text: str) -> str:
-    value = " ".join(text.lower().split())
-    return "requires improvement" if value.startswith("requires improvement") else value
-
-
-def _row_key(label: str) -> str | None:
-    text = " ".join(label.lower().split())
-    if text.startswith("overall effectiveness"):
-        return "overall"
-    if "leaders" in text:
-        return "impact_of_leaders"
-    if "help and protection" in text:
-        return "help_and_protection"
-    if re.search(r"in care and care leavers", text):
-        return "in_care_and_care_leavers"
-    if "care leavers" in text:
-        return "care_leavers"
-    if "in care" in text:
-        return "in_care"
-    return None
-
-
-def read_judgements(text: str) -> tuple[dict[str, str], str | None]:
-    """The "Judgement | Grade" table as {key: grade}, and a warning when a table is there but
-    could not be read fully (so a silent {} never hides a graded report).
-
-    Only the table is read: a monitoring visit letter that mentions "overall effectiveness"
-    in its prose has no table header and gives {}.
-    """
-    flat = flatten(text)
-    header = _TABLE_HEADER.search(flat)
-    if not header:
-        return {}, None
-    body = flat[header.end() :]
-    starts = [m.start() for m in _ROW_START.finditer(body)]
-    judgements: dict[str, str] = {}
-    problems: list[str] = []
-    for index, start in enumerate(starts):
-        end = starts[index + 1] if index + 1 < len(starts) else len(body)
-        row = body[start:end]
-        # The label is classified without its grade, which may have split it in two.
-        key = _row_key(_GRADE.sub(" ", row))
-        if key == "overall":
-            # The last row: its grade is the first one after the label; prose follows it.
-            match = _GRADE.search(row)
-            if match:
-                judgements["overall"] = _grade(match.group(0))
-            else:
-                problems.append("no grade after 'Overall effectiveness'")
-            break
-        grades = {_grade(m.group(0)) for m in _GRADE.finditer(row)}
-        if key is None:
-            problems.append(f"unrecognised row {row[:80]!r}")
-        elif len(grades) != 1:
-            problems.append(f"row {key}: expected one grade, found {sorted(grades) or 'none'}")
-        elif key in judgements:
-            problems.append(f"row {key} appears twice")
-        else:
-            judgements[key] = grades.pop()
-    if "overall" not in judgements and not problems:
-        problems.append("no 'Overall effectiveness' row")
-    warning = "judgement table not fully read: " + "; ".join(problems) if problems else None
-    return judgements, warning
-
-
-_MONTHS = (
-    "January|February|March|April|May|June|July|August|September|October|November|December"
-    "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
-)
-_RANGE = re.compile(
-    rf"(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+({_MONTHS}))?(?:\s+(\d{{4}}))?\s*(?:to|and|-)\s*"
-    rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS})\s+(\d{{4}})",
-    re.I,
-)
-_SINGLE = re.compile(rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS})\s+(\d{{4}})", re.I)
-
-
-def parse_date_span(text: str) -> dict[str, str] | None:
-    """A span of days as {"start": ISO, "end": ISO}, from "20 to 24 January 2025",
-    "27 February to 3 March 2023", "28 December 2022 to 6 January 2023", "14 and 15 March
-    2023" or a single date."""
-    match = _RANGE.search(text)
-    if match:
-        day1, month1, year1, day2, month2, year2 = match.groups()
-        end = parse_date(f"{day2} {month2} {year2}")
-        start = parse_date(f"{day1} {month1 or month2} {year1 or year2}")
-        if start and end:
-            if start > end and not year1:
-                # "29 December to 2 January 2025": the start is in the year before.
-                start = parse_date(f"{day1} {month1 or month2} {int(year2) - 1}")
-            if start and start <= end:
-                return {"start": start.isoformat(), "end": end.isoformat()}
-    single = _SINGLE.search(text)
-    if single:
-        when = parse_date(" ".join(single.groups()))
-        if when:
-            return {"start": when.isoformat(), "end": when.isoformat()}
-    return None
-
-
-def read_inspection_dates(text: str) -> dict[str, str] | None:
-    """Dates from the "Inspection dates:" line, or a visit letter's "visit ... on <dates>"."""
-    flat = flatten(text)
-    match = re.search(r"\b(?:Inspection|Visit)\s+dates?\s*:\s*(.{0,80})", flat, re.I)
-    if match:
-        span = parse_date_span(match.group(1))
-        if span:
-            return span
-    match = re.search(r"\bvisit\b[^.]{0,160}?\bon\s+(.{0,60})", flat, re.I)
-    if match:
-        return parse_date_span(match.group(1))
-    return None
-
-
-def read_lead_inspector(text: str) -> str | None:
-    """The name after "Lead inspector:" (without ", His Majesty's Inspector")."""
-    match = re.search(r"\bLead inspector\s*:\s*([^\n,]+)", text, re.I)
-    if not match:
-        return None
-    name = re.split(r"\b(?:His|Her) Majesty's Inspector\b|\bHMI\b", match.group(1))[0]
-    return name.strip(" ,.") or None
-
-
-def read_local_authority(first_page: str) -> str | None:
-    """The council from the title: "Inspection of Harrow local authority children's services",
-    "Monitoring visit to Harrow children's services"; in the 2018-2020 layout the title is
-    "Inspection of children's social care services" with the council on the line above."""
-    flat = flatten(first_page)
-    match = re.search(
-        r"\b(?:Inspection of|visit to|visit of)\s+(?!children's)(.{2,80}?)\s+(?:local authority\s+)?children's\s+services",
-        flat,
-        re.I,
-    )
-    if match:
-        return match.group(1).strip()
-    lines = first_page.split("\n")
-    for index, line in enumerate(lines):
-        if re.match(r"Inspection of children's social care services", line, re.I):
-            for previous in reversed(lines[:index]):
-                if previous.strip() and not previous.strip().isdigit():
-                    return previous.strip()
-            break
-    return None
-
-
-# Titles start a line and are capitalised; the same words in running prose ("a focused visit
-# in 2022") are lower-case or mid-line, so the earliest title-like line decides.
-_TITLES = (
-    ("jtai", re.compile(r"^Joint targeted area inspection\b", re.M)),
-    ("area send", re.compile(r"^(?:Area SEND|Joint local area SEND|Local area SEND)\b", re.M)),
-    ("monitoring visit", re.compile(r"^(?:Subject:\s*)?Monitoring visit\b", re.M)),
-    ("focused visit", re.compile(r"^(?:Subject:\s*)?Focused visit\b", re.M)),
-    ("inspection", re.compile(r"^Inspection of\b", re.M)),
-)
-
-
-def read_report_type(first_page: str) -> str:
-    """inspection / focused visit / monitoring visit / jtai / area send / other, from page 1's title."""
-    best: tuple[int, str] | None = None
-    for name, pattern in _TITLES:
-        match = pattern.search(first_page)
-        if match and (best is None or match.start() < best[0]):
-            best = (match.start(), name)
-    return best[1] if best else "other"
+        return read_report_meta(pages)

@@ -1,0 +1,305 @@
+"""Reading a downloaded Ofsted report: grades, framework, dates, lead inspector, council, type.
+
+Ofsted does not show ILACS grades on its web pages, so the PDF's "Judgement | Grade" table
+is the only place they can be read. Two frameworks are recognised (docs/publishers/ofsted.md):
+
+* ``ilacs-2018``: the framework in force from January 2018 (care leavers a row of their own
+  from January 2023), whose table ends with "Overall effectiveness".
+* ``ilacs-2026``: from April 2026 Ofsted removed the overall effectiveness judgement
+  (announced 27 November 2025). Reports inspected from then on keep the judgement rows on
+  the same four-point scale but have no overall row; that is the framework, not a reading
+  failure, so no warning is raised and no "overall" key is written (a rating change is only
+  ever computed between fields both reports carry).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from monitor.dates import parse_date
+from monitor.textnorm import flatten
+
+GRADES = ("outstanding", "good", "requires improvement", "inadequate")
+JUDGEMENT_KEYS = (
+    "overall",
+    "impact_of_leaders",
+    "help_and_protection",
+    "in_care",
+    "care_leavers",
+    "in_care_and_care_leavers",
+)
+#: first day of the framework without an overall effectiveness judgement
+REFORM_FROM = date(2026, 4, 1)
+FRAMEWORK_2018 = "ilacs-2018"
+FRAMEWORK_2026 = "ilacs-2026"
+
+
+def read_report_meta(pages: list[str]) -> dict[str, Any]:
+    """Everything read from a report's pages, as the document's meta (see OfstedSource.read_meta)."""
+    first = pages[0] if pages else ""
+    head = "\n".join(pages[:2])
+    meta: dict[str, Any] = {"report_type": read_report_type(first), "judgements": {}}
+    judgements, problem = read_judgements(head)
+    dates = read_inspection_dates(head)
+    framework, problem = _framework(meta["report_type"], head, judgements, problem, dates)
+    meta["judgements"] = judgements
+    if framework:
+        meta["framework"] = framework
+    if problem:
+        meta["judgements_warning"] = problem
+    if dates:
+        meta["inspection_dates"] = dates
+    inspector = read_lead_inspector("\n".join(pages))
+    if inspector:
+        meta["lead_inspector"] = inspector
+    authority = read_local_authority(first)
+    if authority:
+        meta["local_authority"] = authority
+    return meta
+
+
+def _framework(
+    report_type: str,
+    head: str,
+    judgements: dict[str, str],
+    problem: str | None,
+    dates: dict[str, str] | None,
+) -> tuple[str | None, str | None]:
+    """(framework, warning): which ILACS framework a graded report follows, and whether what
+    was read is complete for it."""
+    has_table = bool(_TABLE_HEADER.search(flatten(head)))
+    if "overall" in judgements:
+        return FRAMEWORK_2018, problem
+    if not has_table:
+        if report_type == "inspection" and _ILACS_TITLE.search(flatten(head)):
+            # An ILACS inspection report is always graded; a missing table is a layout we do
+            # not know, never an ungraded report.
+            return "unknown", "an ILACS inspection report without a 'Judgement Grade' table"
+        return None, problem
+    inspected = _inspected_on(dates)
+    rows_ok = problem is None or problem == _NO_OVERALL
+    if inspected is not None and inspected >= REFORM_FROM and rows_ok and judgements:
+        return FRAMEWORK_2026, None
+    if inspected is None and rows_ok and judgements:
+        return FRAMEWORK_2026, (
+            "judgement table has no 'Overall effectiveness' row and the inspection dates were not "
+            "read: taken as the April 2026 framework, check the report"
+        )
+    if inspected is not None and inspected >= REFORM_FROM:
+        return FRAMEWORK_2026, problem
+    return FRAMEWORK_2018, problem
+
+
+def _inspected_on(dates: dict[str, str] | None) -> date | None:
+    if not dates:
+        return None
+    return date.fromisoformat(dates.get("end") or dates["start"])
+
+
+# -- the judgement table ---------------------------------------------------------------
+
+_GRADE = re.compile(r"requires\s+improvement(?:\s+to\s+be\s+good)?|outstanding|good|inadequate", re.I)
+# Each row of the table starts with one of these; the grade may sit anywhere in the row
+# when a wrapped label's second line comes after it in the text layer.
+_ROW_START = re.compile(
+    r"\bThe impact of leaders\b|\bThe experiences and progress of\b|\bOverall effectiveness\b", re.I
+)
+_TABLE_HEADER = re.compile(r"\bJudgements?(?:\s+areas?)?\s+Grades?\b", re.I)
+
+
+def _grade(text: str) -> str:
+    value = " ".join(text.lower().split())
+    return "requires improvement" if value.startswith("requires improvement") else value
+
+
+def _row_key(label: str) -> str | None:
+    text = " ".join(label.lower().split())
+    if text.startswith("overall effectiveness"):
+        return "overall"
+    if "leaders" in text:
+        return "impact_of_leaders"
+    if "help and protection" in text:
+        return "help_and_protection"
+    if re.search(r"in care and care leavers", text):
+        return "in_care_and_care_leavers"
+    if "care leavers" in text:
+        return "care_leavers"
+    if "in care" in text:
+        return "in_care"
+    return None
+
+
+_NO_OVERALL = "judgement table not fully read: no 'Overall effectiveness' row"
+# A wrapped label's second line ("leavers") follows the grade in the text layer; this many
+# characters after the grade of a table's last row are read as its label, no more, because
+# prose follows a table that has no "Overall effectiveness" row to end it.
+_LABEL_TAIL = 40
+_ILACS_TITLE = re.compile(
+    r"\bInspection of\b.{0,80}?\bchildren's (?:social care )?services\b|\bInspection of children's social care services\b",
+    re.I,
+)
+
+
+def read_judgements(text: str) -> tuple[dict[str, str], str | None]:
+    """The "Judgement | Grade" table as {key: grade}, and a warning when a table is there but
+    could not be read fully (so a silent {} never hides a graded report).
+
+    Only the table is read: a monitoring visit letter that mentions "overall effectiveness"
+    in its prose has no table header and gives {}. A table without an "Overall
+    effectiveness" row (the April 2026 framework) gives the other rows and the warning
+    "no 'Overall effectiveness' row", which the caller drops when the dates show the report
+    belongs to that framework.
+    """
+    flat = flatten(text)
+    header = _TABLE_HEADER.search(flat)
+    if not header:
+        return {}, None
+    body = flat[header.end() :]
+    starts = [m.start() for m in _ROW_START.finditer(body)]
+    judgements: dict[str, str] = {}
+    problems: list[str] = []
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else len(body)
+        row = body[start:end]
+        if index + 1 == len(starts):
+            row = _last_row(row)
+        # The label is classified without its grade, which may have split it in two.
+        key = _row_key(_GRADE.sub(" ", row))
+        if key == "overall":
+            # The last row: its grade is the first one after the label; prose follows it.
+            match = _GRADE.search(row)
+            if match:
+                judgements["overall"] = _grade(match.group(0))
+            else:
+                problems.append("no grade after 'Overall effectiveness'")
+            break
+        grades = {_grade(m.group(0)) for m in _GRADE.finditer(row)}
+        if key is None:
+            problems.append(f"unrecognised row {row[:80]!r}")
+        elif len(grades) != 1:
+            problems.append(f"row {key}: expected one grade, found {sorted(grades) or 'none'}")
+        elif key in judgements:
+            problems.append(f"row {key} appears twice")
+        else:
+            judgements[key] = grades.pop()
+    if "overall" not in judgements and not problems:
+        return judgements, _NO_OVERALL
+    warning = "judgement table not fully read: " + "; ".join(problems) if problems else None
+    return judgements, warning
+
+
+def _last_row(row: str) -> str:
+    """The last row of a table, without the prose after it: up to its first grade and the
+    few words of a wrapped label that follow the grade."""
+    if re.match(r"overall effectiveness", row, re.I):
+        return row
+    match = _GRADE.search(row)
+    if not match:
+        return row[:200]
+    tail = row[match.end() : match.end() + _LABEL_TAIL]
+    # the wrapped label's rest is lower-case words; a capital or a grade starts the prose
+    rest = re.match(r"\s*((?:[a-z'’-]+\s*){0,4})", tail)
+    return row[: match.end()] + (" " + rest.group(1) if rest else "")
+
+
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+    "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
+)
+_RANGE = re.compile(
+    rf"(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+({_MONTHS}))?(?:\s+(\d{{4}}))?\s*(?:to|and|-)\s*"
+    rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS})\s+(\d{{4}})",
+    re.I,
+)
+_SINGLE = re.compile(rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS})\s+(\d{{4}})", re.I)
+
+
+def parse_date_span(text: str) -> dict[str, str] | None:
+    """A span of days as {"start": ISO, "end": ISO}, from "20 to 24 January 2025",
+    "27 February to 3 March 2023", "28 December 2022 to 6 January 2023", "14 and 15 March
+    2023" or a single date."""
+    match = _RANGE.search(text)
+    if match:
+        day1, month1, year1, day2, month2, year2 = match.groups()
+        end = parse_date(f"{day2} {month2} {year2}")
+        start = parse_date(f"{day1} {month1 or month2} {year1 or year2}")
+        if start and end:
+            if start > end and not year1:
+                # "29 December to 2 January 2025": the start is in the year before.
+                start = parse_date(f"{day1} {month1 or month2} {int(year2) - 1}")
+            if start and start <= end:
+                return {"start": start.isoformat(), "end": end.isoformat()}
+    single = _SINGLE.search(text)
+    if single:
+        when = parse_date(" ".join(single.groups()))
+        if when:
+            return {"start": when.isoformat(), "end": when.isoformat()}
+    return None
+
+
+def read_inspection_dates(text: str) -> dict[str, str] | None:
+    """Dates from the "Inspection dates:" line, or a visit letter's "visit ... on <dates>"."""
+    flat = flatten(text)
+    match = re.search(r"\b(?:Inspection|Visit)\s+dates?\s*:\s*(.{0,80})", flat, re.I)
+    if match:
+        span = parse_date_span(match.group(1))
+        if span:
+            return span
+    match = re.search(r"\bvisit\b[^.]{0,160}?\bon\s+(.{0,60})", flat, re.I)
+    if match:
+        return parse_date_span(match.group(1))
+    return None
+
+
+def read_lead_inspector(text: str) -> str | None:
+    """The name after "Lead inspector:" (without ", His Majesty's Inspector")."""
+    match = re.search(r"\bLead inspector\s*:\s*([^\n,]+)", text, re.I)
+    if not match:
+        return None
+    name = re.split(r"\b(?:His|Her) Majesty's Inspector\b|\bHMI\b", match.group(1))[0]
+    return name.strip(" ,.") or None
+
+
+def read_local_authority(first_page: str) -> str | None:
+    """The council from the title: "Inspection of Harrow local authority children's services",
+    "Monitoring visit to Harrow children's services"; in the 2018-2020 layout the title is
+    "Inspection of children's social care services" with the council on the line above."""
+    flat = flatten(first_page)
+    match = re.search(
+        r"\b(?:Inspection of|visit to|visit of)\s+(?!children's)(.{2,80}?)\s+(?:local authority\s+)?children's\s+services",
+        flat,
+        re.I,
+    )
+    if match:
+        return match.group(1).strip()
+    lines = first_page.split("\n")
+    for index, line in enumerate(lines):
+        if re.match(r"Inspection of children's social care services", line, re.I):
+            for previous in reversed(lines[:index]):
+                if previous.strip() and not previous.strip().isdigit():
+                    return previous.strip()
+            break
+    return None
+
+
+# Titles start a line and are capitalised; the same words in running prose ("a focused visit
+# in 2022") are lower-case or mid-line, so the earliest title-like line decides.
+_TITLES = (
+    ("jtai", re.compile(r"^Joint targeted area inspection\b", re.M)),
+    ("area send", re.compile(r"^(?:Area SEND|Joint local area SEND|Local area SEND)\b", re.M)),
+    ("monitoring visit", re.compile(r"^(?:Subject:\s*)?Monitoring visit\b", re.M)),
+    ("focused visit", re.compile(r"^(?:Subject:\s*)?Focused visit\b", re.M)),
+    ("inspection", re.compile(r"^Inspection of\b", re.M)),
+)
+
+
+def read_report_type(first_page: str) -> str:
+    """inspection / focused visit / monitoring visit / jtai / area send / other, from page 1's title."""
+    best: tuple[int, str] | None = None
+    for name, pattern in _TITLES:
+        match = pattern.search(first_page)
+        if match and (best is None or match.start() < best[0]):
+            best = (match.start(), name)
+    return best[1] if best else "other"
