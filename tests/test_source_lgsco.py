@@ -146,7 +146,7 @@ def test_registered_under_its_kind():
 def test_settings_validate():
     settings = LgscoSource.Settings(authority="  London  Borough of Harrow ")
     assert settings.authority == HARROW
-    assert settings.categories == [] and settings.max_pages == 5
+    assert settings.categories == [] and settings.max_pages == 5 and settings.allow_empty is False
     with pytest.raises(ValueError):
         LgscoSource.Settings(authority=HARROW, unknown=1)
     with pytest.raises(ValueError):
@@ -190,7 +190,9 @@ def test_lists_every_decision_once_newest_first_across_pages(server, http):
     for number, hit in enumerate(hits, start=1):
         query = parse_qs(hit.query, keep_blank_values=True)
         assert query["aname"] == [HARROW]
-        assert query["dc"] == ["c nu u "]
+        # literal plus signs, as the site's own URLs carry them: %2B on the wire
+        assert query["dc"] == ["c+nu+u+"]
+        assert "dc=c%2Bnu%2Bu%2B" in hit.query.split("&")
         assert query["fd"] == ["0001-01-01"]
         today = date.today()
         assert query["td"] == [f"{today.year}-{today.month}-{today.day}"]
@@ -214,9 +216,14 @@ def test_categories_filter_by_name_or_slug(server, http):
     assert len(wanted) == 8
 
 
-def test_no_results_is_an_empty_listing(server, http):
+def test_no_results_is_broken_unless_allowed(server, http):
+    """A council always has decisions: "has 0 results" means the search (aname, dc) or the site
+    changed. Before issue 13 this was accepted silently as an empty listing."""
     serve_pages(server, {"1": "search_no_results.html"})
-    assert list(make_source(server, http).list_documents()) == []
+    with pytest.raises(ListingBrokenError, match="has 0 results for 'London Borough of Harrow'") as info:
+        list(make_source(server, http).list_documents())
+    assert info.value.url.startswith(f"{server.url}{SEARCH}?aname=London+Borough+of+Harrow")
+    assert list(make_source(server, http, allow_empty=True).list_documents()) == []
 
 
 @pytest.mark.parametrize("fixture", ["search_changed_layout.html", "search_shell.html"])

@@ -5,13 +5,16 @@ authority name and sorted newest first. Each result links to a decision page
 `/decisions/<category>/<subcategory>/<YY-NNN-NNN>`; the published reference ("22 016 751")
 is the document key.
 
-What we know of the site is uneven (see docs/publishers/lgsco.md and the shared NOTES):
-the decision URL, the reference format and the decision page's labels are confirmed; the
-search parameters and the result cards' text order come from third-party scrapers; the
-search results' HTML has never been seen. So the card parser leans on the confirmed parts
-(decision links and references) and reads the rest from the card's text, and a page that
-yields no decision links (or cards with neither an outcome nor a date) raises
-ListingBrokenError instead of reporting "nothing new".
+What we know of the site is uneven (../shared/fixtures/lgsco/evidence-2026/REPORT.md and
+docs/publishers/lgsco.md): the search URL, the "has N results" line, the decision links, the
+reference and the decision page's labels are confirmed; `aname`, `dc` and the page size come
+from third-party scrapers; the result cards' HTML has never been seen. So every answer is
+checked against what it announces, and anything that does not add up is ListingBrokenError:
+no count line, a count of 0 (unless `allow_empty`), a count the links read across pages do
+not reach, a short page before the count is reached, a decision-like link whose reference
+cannot be read, a reference shown in the page text without a readable link, a card showing
+neither an outcome nor a date, cards naming other authorities (the authority filter not
+honoured), or a listing of public reports only (the outcome filter not honoured).
 """
 
 from __future__ import annotations
@@ -30,15 +33,27 @@ from pydantic import Field, field_validator
 from monitor.dates import parse_date
 from monitor.errors import ListingBrokenError
 from monitor.sources.base import DocumentRef, Source, SourceSettings
+from monitor.sources.lgsco_page import (
+    HEADING,
+    read_decision_text,
+    read_html_facts,
+    remedy_from_summary,
+)
 
 log = logging.getLogger(__name__)
 
+__all__ = ["LgscoSettings", "LgscoSource", "parse_results_page", "read_decision_text", "remedy_from_summary"]
+
 SEARCH_PATH = "/Decisions/SearchResults"
+#: results a page holds (second-hand: Legal Data Hunter pages by ceil(total/10))
 PAGE_SIZE = 10
-#: every outcome code the search form offers: closed after initial enquiries, not upheld, upheld
-ALL_DECISION_CODES = "c nu u "
+#: every outcome code the search form offers (closed after initial enquiries, not upheld,
+#: upheld), joined by literal plus signs as the site's own URLs carry them (`dc=c%2Bnu%2Bu%2B`
+#: on the wire). Sent with spaces instead, the server may read one unknown code.
+ALL_DECISION_CODES = "c+nu+u+"
 DECISION_PATH = re.compile(r"^/decisions/([a-z0-9-]+)/([a-z0-9-]+)/(\d{2}-\d{3}-\d{3})/?$", re.I)
-REFERENCE = re.compile(r"\b(\d{2})[ -](\d{3})[ -](\d{3})\b")
+#: three path segments under /decisions/: a decision page, whatever its reference looks like
+_DECISION_LIKE = re.compile(r"^/decisions/[^/]+/[^/]+/[^/]+/?$", re.I)
 #: outcomes we have seen or have good reason to expect; used only when the card's
 #: subcategory cannot be matched against the URL slug
 KNOWN_DECISIONS = (
@@ -51,15 +66,13 @@ KNOWN_DECISIONS = (
     "Incomplete/Invalid",
 )
 _RESULT_COUNT = re.compile(r"has\s+([0-9,]+)\s+results?", re.I)
-_CARD_DATE = re.compile(r"\b(\d{1,2})-([A-Za-z]{3})-(\d{4})\b")
+# Cards are modelled with "28-Jul-2025"; decision pages write "28 Jul 2025". Either is read.
+_CARD_DATE = re.compile(r"\b(\d{1,2})[- ]([A-Za-z]{3})[- ](\d{4})\b")
 _CARD_TYPE = re.compile(r"^\s*(Statement|Report)\b\s*", re.I)
-_HEADING = re.compile(r"^(?P<authority>.+?)\s*\((?P<ref>\d{2}[ -]\d{3}[ -]\d{3})\)\s*$")
-# Sentences of a summary that say what the council will do: the remedy, where one is stated.
-_REMEDY_WORDS = re.compile(
-    r"\b(agreed to|agree to|will pay|will apologise|should (?:pay|apologise|take|review|remind|consider)|"
-    r"must|recommend(?:s|ed)? (?:that|the)|make a payment|pay (?:Mr|Mrs|Miss|Ms|Mx|her|him|them)|£\s?\d)",
-    re.I,
-)
+_CARD_LABEL = re.compile(r"\b(Category|Decision date|Decision|Date)\s*:\s*", re.I)
+#: a pass whose results are all public reports, when there are at least this many, means the
+#: outcome filter was not applied (R1: a search without a usable `dc` listed reports only)
+_REPORTS_ONLY_MIN = 5
 
 
 class LgscoSettings(SourceSettings):
@@ -73,6 +86,9 @@ class LgscoSettings(SourceSettings):
     categories: list[str] = []
     #: result pages (10 decisions each) read per pass
     max_pages: int = Field(default=5, ge=1, le=200)
+    #: a search that says "has 0 results" is broken unless this is true (a new authority
+    #: with no decisions yet); a council of any size has decisions every year
+    allow_empty: bool = False
 
     @field_validator("authority")
     @classmethod
@@ -104,52 +120,108 @@ class LgscoSource(Source):
         }
 
     def list_documents(self) -> Iterator[DocumentRef]:
-        """Yield each decision once, newest first, reading up to `max_pages` result pages."""
+        """Yield each decision once, newest first, paging by the announced count up to
+        `max_pages` pages. The whole window is read and checked before anything is yielded,
+        so a broken page never leaves a half listing behind."""
         url = self.base_url + SEARCH_PATH
         # The site is reported to serve an empty search shell to requests without a referer.
         headers = {"Referer": self.base_url + "/decisions"}
-        seen: set[str] = set()
-        wanted = {_slug(c) for c in self.settings.categories}
+        seen: dict[str, DocumentRef] = {}
+        page_url = url
+        total = 0
         for page in range(1, self.settings.max_pages + 1):
             response = self.http.get(
                 url, params=self.search_params(page), headers=headers, allowed_hosts=self.allowed_hosts()
             )
             page_url = response.url
             total, refs = parse_results_page(response.text, page_url, self.settings.authority)
+            if total == 0:
+                if page == 1 and self.settings.allow_empty:
+                    return
+                raise ListingBrokenError(
+                    f"{page_url}: the search says it has 0 results for {self.settings.authority!r}"
+                    + (f" after page 1 said there were more (read {len(seen)})" if page > 1 else "")
+                    + "; a council has Ombudsman decisions every year, so the authority name, the search "
+                    "parameters or the site changed (set allow_empty: true only for an authority with no decisions yet)",
+                    url=page_url,
+                )
+            expected = min(PAGE_SIZE, total - len(seen))
             new = [ref for ref in refs if ref.key not in seen]
+            if len(refs) < expected or not new:
+                raise ListingBrokenError(
+                    f"{page_url}: page {page} lists {len(refs)} decision links ({len(new)} not on earlier pages) "
+                    f"but the search says it has {total} results and {len(seen)} were read before it, so at least "
+                    f"{expected} were expected; a result card could not be read or the page size changed",
+                    url=page_url,
+                )
             for ref in new:
-                seen.add(ref.key)
-                if wanted and not ({ref.meta["category_slug"], _slug(ref.meta["category"])} & wanted):
-                    continue
-                yield ref
-            if not refs or len(refs) < PAGE_SIZE or not new:
-                return
-            if total is not None and page * PAGE_SIZE >= total:
-                return
+                seen[ref.key] = ref
+            if len(seen) >= total:
+                break
+        if len(seen) > total:
+            raise ListingBrokenError(
+                f"{page_url}: read {len(seen)} different decisions but the search says it has {total} results",
+                url=page_url,
+            )
+        _check_window(list(seen.values()), page_url, self.settings.authority)
+        wanted = {_slug(c) for c in self.settings.categories}
+        for ref in seen.values():
+            if wanted and not ({ref.meta["category_slug"], _slug(ref.meta["category"])} & wanted):
+                continue
+            yield ref
 
     @classmethod
     def read_meta(cls, pages: list[str], path: Path | None = None) -> dict[str, Any]:
         """Reference, decision, decision date and (where stated) remedy or finding and
-        recommendations, read from a decision page's text."""
-        return read_decision_text("\n".join(pages))
+        recommendations, read from a decision page's text; the heading and labels are read
+        from the raw HTML when the text lost them."""
+        meta = read_decision_text("\n".join(pages))
+        if path is not None:
+            for key, value in read_html_facts(path).items():
+                meta.setdefault(key, value)
+        return meta
 
     def warnings(self) -> list[str]:
         """The search parameters are second-hand; say so in check-config."""
         return [
-            "lgsco: the decision search parameters (aname, dc, fd, td) are reported by third-party "
-            "scrapers, not confirmed; a listing that parses to nothing is reported as broken"
+            "lgsco: the decision search parameters (aname, dc, fd, td) and the result cards are reported by "
+            "third-party scrapers, not confirmed; an answer that does not add up (no count, a count of 0, "
+            "fewer links than the count, unreadable cards) is reported as broken"
         ]
 
 
 # -- the listing ------------------------------------------------------------------------
 
 
-def parse_results_page(html: str, page_url: str, authority: str | None = None) -> tuple[int | None, list[DocumentRef]]:
-    """The total the page announces (None when it does not say) and its decisions.
+def _check_window(refs: list[DocumentRef], page_url: str, authority: str) -> None:
+    """Checks over the whole window read: the authority and outcome filters were applied."""
+    named = [ref for ref in refs if ref.meta["authority"]]
+    foreign = sorted({ref.meta["authority"] for ref in named if authority.casefold() not in ref.meta["authority"].casefold()})
+    if named and len(foreign) and sum(1 for r in named if r.meta["authority"] in foreign) * 2 > len(named):
+        raise ListingBrokenError(
+            f"{page_url}: most results name other authorities ({', '.join(foreign[:5])}), not {authority!r}: "
+            "the search did not filter by authority (aname), or the authority is spelled differently on the site",
+            url=page_url,
+        )
+    if foreign:
+        # A joint decision or a council renamed on the site: kept, never dropped silently.
+        log.warning("%s: results naming other authorities kept: %s", page_url, ", ".join(foreign))
+    if len(refs) >= _REPORTS_ONLY_MIN and all(ref.kind == "public report" for ref in refs):
+        raise ListingBrokenError(
+            f"{page_url}: all {len(refs)} results read are public reports; decision statements are missing, so "
+            "the outcome filter (dc=c+nu+u+) was probably not applied",
+            url=page_url,
+        )
+
+
+def parse_results_page(html: str, page_url: str, authority: str | None = None) -> tuple[int, list[DocumentRef]]:
+    """The total the page announces and its decisions, in page order.
 
     Raises
-    ListingBrokenError when the page has no decision links although it does not say it has
-    no results, or when no card shows an outcome or a date.
+    ListingBrokenError when the page has no "has N results" line, when it has no decision
+    links although it does not say it has no results, when a decision-like link's reference
+    cannot be read, when the page text shows a reference that no readable link carries, or
+    when a card shows neither an outcome nor a date.
     """
     soup = BeautifulSoup(html, "lxml")
     text = soup.get_text(" ", strip=True)
@@ -162,25 +234,53 @@ def parse_results_page(html: str, page_url: str, authority: str | None = None) -
         expected = f"it says it has {total} results" if total else "no 'Your search has N results' line either"
         raise ListingBrokenError(
             f"{page_url}: expected links to decisions (/decisions/<category>/<subcategory>/<YY-NNN-NNN>) "
-            f"but found none ({expected}); the layout may have changed or the site served an empty search shell"
+            f"but found none ({expected}); the layout may have changed or the site served an empty search shell",
+            url=page_url,
+        )
+    if total is None:
+        raise ListingBrokenError(
+            f"{page_url}: found {len(links)} decision links but no 'Your search has N results' line, so the "
+            "pages cannot be checked against the count; the layout has changed",
+            url=page_url,
+        )
+    unreadable = _unreadable_links(soup, page_url)
+    if unreadable:
+        raise ListingBrokenError(
+            f"{page_url}: result links whose reference cannot be read ({', '.join(unreadable[:3])}); expected "
+            "/decisions/<category>/<subcategory>/<YY-NNN-NNN>",
+            url=page_url,
+        )
+    linked = {path.rsplit("/", 1)[1].replace("-", " ") for path in links}
+    shown = {" ".join(m.groups()) for m in re.finditer(r"\((\d{2}) (\d{3}) (\d{3})\)", text)}
+    if shown - linked:
+        raise ListingBrokenError(
+            f"{page_url}: the page shows decisions {', '.join(sorted(shown - linked))} without a readable link to "
+            "their decision page; a result card's markup changed",
+            url=page_url,
         )
     refs: list[DocumentRef] = []
-    readable = 0
     for path, link in links.items():
         ref = _card_to_ref(link, path, page_url, links)
-        if ref.meta["decision"] or ref.published:
-            readable += 1
+        if not (ref.meta["decision"] or ref.published):
+            raise ListingBrokenError(
+                f"{page_url}: the result card of {ref.key} shows neither an outcome nor a date "
+                "(expected e.g. 'Statement Upheld Child protection 08-Dec-2023'); the result card layout has changed",
+                url=page_url,
+            )
         if authority and ref.meta["authority"] and ref.meta["authority"].casefold() != authority.casefold():
-            # Kept, not dropped: the search filtered by authority, and a council renamed on
-            # the site must not make its decisions vanish silently.
             log.info("%s: %s names %s, not %s", page_url, ref.key, ref.meta["authority"], authority)
         refs.append(ref)
-    if not readable:
-        raise ListingBrokenError(
-            f"{page_url}: found {len(links)} decision links but no result card showed an outcome "
-            "or a DD-Mon-YYYY date; the result card layout has changed"
-        )
     return total, refs
+
+
+def _unreadable_links(soup: BeautifulSoup, page_url: str) -> list[str]:
+    """Links shaped like a decision page whose last segment is not a YY-NNN-NNN reference."""
+    bad = []
+    for anchor in soup.find_all("a", href=True):
+        path = urlsplit(urljoin(page_url, anchor["href"])).path.rstrip("/")
+        if _DECISION_LIKE.match(path) and not DECISION_PATH.match(path):
+            bad.append(path)
+    return bad
 
 
 def _decision_links(soup: BeautifulSoup, page_url: str) -> dict[str, Tag]:
@@ -212,24 +312,35 @@ def _card_to_ref(link: Tag, path: str, page_url: str, paths: dict[str, Tag]) -> 
     assert match  # _decision_links only keeps matching paths
     category_slug, subcategory_slug, dashed = (g.lower() for g in match.groups())
     reference = dashed.replace("-", " ")
-    link_text = link.get_text(" ", strip=True)
-    heading = _HEADING.match(link_text)
-    authority = heading.group("authority") if heading else None
-
+    link_text = " ".join(link.get_text(" ", strip=True).split())
     card_text = " ".join(_card_of(link, paths, page_url).get_text(" ", strip=True).split())
-    after = card_text.split(link_text, 1)[1] if link_text and link_text in card_text else card_text
+    # The heading "<Authority> (<ref>)" is the link text in the modelled cards; where the link
+    # shows only the reference, the authority is read from the card text around it.
+    heading = HEADING.match(link_text) or re.search(
+        rf"(?:^|\s)(?P<authority>[A-Z][^()]*?)\s*\((?P<ref>{re.escape(reference)})\)", card_text
+    )
+    authority = heading.group("authority").strip() if heading else None
+    if heading and heading.group(0).strip() in card_text:
+        after = card_text.split(heading.group(0).strip(), 1)[1]
+    elif link_text and link_text in card_text:
+        after = card_text.split(link_text, 1)[1]
+    else:
+        after = card_text
     head, _, summary = after.partition("Summary:")
     doc_type = "Statement"
     type_match = _CARD_TYPE.match(head)
     if type_match:
         doc_type = type_match.group(1).capitalize()
         head = head[type_match.end() :]
-    published = None
-    date_match = _CARD_DATE.search(head)
-    if date_match:
-        published = parse_date(" ".join(date_match.groups()))
-        head = head[: date_match.start()]
-    decision, subcategory = _split_outcome(head.strip(), subcategory_slug)
+    if _CARD_LABEL.search(head):
+        decision, subcategory, published = _labelled_card(head, subcategory_slug)
+    else:
+        published = None
+        date_match = _CARD_DATE.search(head)
+        if date_match:
+            published = parse_date(" ".join(date_match.groups()))
+            head = head[: date_match.start()] + head[date_match.end() :]
+        decision, subcategory = _split_outcome(head.strip(), subcategory_slug)
     summary = summary.strip() or None
     url = urljoin(page_url, link["href"])
     meta = {
@@ -259,6 +370,18 @@ def _card_to_ref(link: Tag, path: str, page_url: str, paths: dict[str, Tag]) -> 
     )
 
 
+def _labelled_card(head: str, subcategory_slug: str) -> tuple[str | None, str, date | None]:
+    """A card written like a decision page: "Decision : Upheld Decision date : 28 Jul 2025"."""
+    parts = _CARD_LABEL.split(head)
+    labels = {parts[i].lower(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
+    decision = labels.get("decision") or None
+    when = labels.get("decision date") or labels.get("date")
+    date_match = _CARD_DATE.search(when or "")
+    published = parse_date(" ".join(date_match.groups())) if date_match else None
+    _, sep, sub = (labels.get("category") or "").partition(">")
+    return decision, (sub.strip() if sep and sub.strip() else _humanise(subcategory_slug)), published
+
+
 def _split_outcome(words_text: str, subcategory_slug: str) -> tuple[str | None, str]:
     """Split "Closed after initial enquiries Parking and other penalties" into outcome and
     subcategory, using the URL's subcategory slug to find where the subcategory starts."""
@@ -284,126 +407,3 @@ def _humanise(slug: str) -> str:
     text = re.sub(r"(?<=[a-z])-s(?=-|$)", "'s", slug).replace("-", " ")
     return text[:1].upper() + text[1:]
 
-
-def remedy_from_summary(summary: str | None) -> str | None:
-    """The sentences of a summary that state what the council agreed or was asked to do."""
-    if not summary:
-        return None
-    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", summary.strip())
-    picked = [s for s in sentences if _REMEDY_WORDS.search(s)]
-    return " ".join(picked) or None
-
-
-# -- a decision page --------------------------------------------------------------------
-
-_LINE_LABEL = re.compile(r"^\s*(Category|Decision date|Decision)\s*:\s*(\S.*?)\s*$", re.I)
-_LABEL_ALONE = re.compile(r"^\s*(Category|Decision date|Decision)\s*:?\s*$", re.I)
-_SECTION_HEADS = (
-    "Back to top",
-    "The complaint",
-    "The Ombudsman's role and powers",
-    "How I considered this complaint",
-    "What I have investigated",
-    "What I have not investigated",
-    "What I found",
-    "My assessment",
-    "Final decision",
-    "Decision",
-    "Key to names used",
-    "Summary",
-    "Finding",
-    "Recommendations",
-    "Investigator's decision on behalf of the Ombudsman",
-)
-
-
-def read_decision_text(text: str) -> dict[str, Any]:
-    """Facts in a decision page's text: authority, reference, category, subcategory,
-    decision, decision_date (ISO), summary, remedy; for public reports also finding and
-    recommendations. Keys whose facts the text does not state are left out."""
-    lines = [line.strip() for line in text.splitlines()]
-    lines = [re.sub(r"^[-\u2022*]\s+", "", line) for line in lines if line]
-    meta: dict[str, Any] = {}
-    for line in lines[:5]:
-        heading = _HEADING.match(line)
-        if heading:
-            meta["authority"] = heading.group("authority")
-            meta["reference"] = _reference(heading.group("ref"))
-            break
-    if "reference" not in meta and (ref := REFERENCE.search(text)):
-        meta["reference"] = " ".join(ref.groups())
-    labels = _labels(lines)
-    if category := labels.get("category"):
-        main, sep, sub = category.partition(">")
-        meta["category"] = main.strip()
-        if sep:
-            meta["subcategory"] = sub.strip()
-    if decision := labels.get("decision"):
-        meta["decision"] = decision
-    if when := labels.get("decision date"):
-        parsed = parse_date(when)
-        if parsed:
-            meta["decision_date"] = parsed.isoformat()
-    summary = _inline_or_section(lines, "Summary")
-    if summary:
-        meta["summary"] = summary
-    finding = _section(lines, "Finding")
-    if finding:
-        meta["finding"] = finding
-    recommendations = _section(lines, "Recommendations", max_paragraphs=12)
-    if recommendations:
-        meta["recommendations"] = recommendations
-    remedy = None
-    if recommendations:
-        # Public reports list the remedy as actions after "we recommend ... the following actions."
-        _, marker, actions = recommendations.partition("following actions.")
-        remedy = actions.strip() if marker else None
-    remedy = remedy or remedy_from_summary(summary)
-    if remedy:
-        meta["remedy"] = remedy
-    return meta
-
-
-def _reference(text: str) -> str:
-    match = REFERENCE.search(text)
-    return " ".join(match.groups()) if match else text
-
-
-def _labels(lines: list[str]) -> dict[str, str]:
-    """The header's "Label : value" pairs, whether on one line or split over two."""
-    found: dict[str, str] = {}
-    for index, line in enumerate(lines[:40]):
-        match = _LINE_LABEL.match(line)
-        if match:
-            found.setdefault(match.group(1).lower(), match.group(2).lstrip(": ").strip())
-            continue
-        alone = _LABEL_ALONE.match(line)
-        if alone and index + 1 < len(lines):
-            value = lines[index + 1].lstrip(": ").strip()
-            if value and not _LABEL_ALONE.match(value):
-                found.setdefault(alone.group(1).lower(), value)
-    return found
-
-
-def _inline_or_section(lines: list[str], label: str) -> str | None:
-    """"Summary: text" on one line, else the paragraph under a "Summary" heading."""
-    for line in lines:
-        if line.lower().startswith(label.lower() + ":"):
-            value = line[len(label) + 1 :].strip()
-            if value:
-                return value
-    return _section(lines, label, max_paragraphs=1)
-
-
-def _section(lines: list[str], heading: str, max_paragraphs: int = 3) -> str | None:
-    """The paragraphs under a heading line, up to the next known heading."""
-    heads = {h.casefold() for h in _SECTION_HEADS}
-    for index, line in enumerate(lines):
-        if line.rstrip(":").casefold() == heading.casefold():
-            body = []
-            for following in lines[index + 1 :]:
-                if following.rstrip(":").casefold() in heads or len(body) >= max_paragraphs:
-                    break
-                body.append(following)
-            return " ".join(body) or None
-    return None
