@@ -26,6 +26,8 @@ HARROW_PDF = (
     "https://assets.publishing.service.gov.uk/media/6854f1a2e8c4b1a3f0d2c9e7/"
     "Improvement_notice_London_Borough_of_Harrow.pdf"
 )
+HARROW_PDF_KEY = HARROW + "#/media/6854f1a2e8c4b1a3f0d2c9e7/Improvement_notice_London_Borough_of_Harrow.pdf"
+HARROW_HTML_PATH = HARROW + "/improvement-notice-london-borough-of-harrow"
 HAVERING_PDF_PATH = "/government/uploads/system/uploads/attachment_data/file/1201234/Havering_improvement_notice.pdf"
 NOTICES = {
     "query": "improvement notice",
@@ -114,13 +116,15 @@ def test_lists_notices_and_their_pdfs_once_newest_first(server, http):
     expected = [
         (HARROW, server.url + HARROW, harrow_title, date(2025, 6, 20), "decision", harrow_meta,
          "2025-06-20T09:30:00.000+01:00"),
+        # keyed by the attachment URL's path, not its id (the id changes with every edition)
         (
-            HARROW + "#8765432", HARROW_PDF, "Improvement notice: London Borough of Harrow", date(2025, 6, 20),
+            HARROW_PDF_KEY, HARROW_PDF, "Improvement notice: London Borough of Harrow", date(2025, 6, 20),
             "attachment",
             {
                 **harrow_meta,
                 "publication_title": harrow_title,
                 "attachment_id": "8765432",
+                "attachment_type": "file",
                 "attachment_title": "Improvement notice: London Borough of Harrow",
                 "filename": "Improvement_notice_London_Borough_of_Harrow.pdf",
                 "content_type": "application/pdf",
@@ -128,6 +132,23 @@ def test_lists_notices_and_their_pdfs_once_newest_first(server, http):
                 "number_of_pages": 7,
             },
             HARROW_PDF + "|212480",
+        ),
+        # an HTML attachment is a document too: its page on www.gov.uk, re-read with each edition
+        (
+            HARROW + "#" + HARROW_HTML_PATH, server.url + HARROW_HTML_PATH,
+            "Improvement notice: London Borough of Harrow (accessible version)", date(2025, 6, 20), "attachment",
+            {
+                **harrow_meta,
+                "publication_title": harrow_title,
+                "attachment_id": "8765433",
+                "attachment_type": "html",
+                "attachment_title": "Improvement notice: London Borough of Harrow (accessible version)",
+                "filename": None,
+                "content_type": "text/html",
+                "file_size": None,
+                "number_of_pages": None,
+            },
+            server.url + HARROW_HTML_PATH + "|2025-06-20T09:30:00.000+01:00",
         ),
         (HAVERING, server.url + HAVERING, havering_title, date(2024, 3, 28), "decision", havering_meta,
          "2024-04-02T11:00:00.000+01:00"),
@@ -141,6 +162,7 @@ def test_lists_notices_and_their_pdfs_once_newest_first(server, http):
                 **havering_meta,
                 "publication_title": havering_title,
                 "attachment_id": None,
+                "attachment_type": "file",
                 "attachment_title": "Improvement notice: London Borough of Havering",
                 "filename": "Havering_improvement_notice.pdf",
                 "content_type": "application/pdf",
@@ -221,13 +243,13 @@ def test_missing_content_item_lists_the_page_alone(server, http):
     assert halton[0].key == HALTON
     assert halton[0].published == date(2025, 2, 14)
     assert "content_id" not in halton[0].meta
-    assert len(refs) == 6
+    assert len(refs) == 7
 
 
 def test_max_results_bounds_the_search(server, http):
     serve(server)
     refs = list(make_source(server, http, **{**NOTICES, "max_results": 2}).list_documents())
-    assert [r.key for r in refs] == [HARROW, HARROW + "#8765432"]
+    assert [r.key for r in refs] == [HARROW, HARROW_PDF_KEY, HARROW + "#" + HARROW_HTML_PATH]
     searches = server.hits_for(SEARCH)
     assert len(searches) == 1
     assert parse_qs(searches[0].query)["count"] == ["2"]
@@ -321,7 +343,9 @@ def test_contract_real_content_item_attachments(shared_fixtures, server, http):
                (example / "content_api_example__publication_frontend_publication-with-featured-attachments.json")
                .read_bytes(), content_type="application/json")
     refs = list(make_source(server, http, query="FR20").list_documents())
-    assert [r.key for r in refs] == [path, path + "#PUBLIC_1392629965.pdf"]
+    assert [r.key for r in refs] == [
+        path, path + "#/government/uploads/system/uploads/attachment_data/file/315163/PUBLIC_1392629965.pdf"
+    ]
     page, pdf = refs
     assert page.kind == "foi_release"
     assert page.title == "Number of ex-regular service personnel in FR20"

@@ -1,15 +1,18 @@
 """GOV.UK publications found with the Search API, and their attachments via the Content API.
 
-The default use is the Department for Education's improvement notices to councils
-("Improvement notice issued to <council>: <Month YYYY>", content type `decision`), but any
-Search API query works: an organisation, a content-store document type, free text, and a
-title pattern checked here.
+The default use is the Department for Education's improvement notices and directions to
+councils ("Improvement notice issued to <council>: <Month YYYY>", "Revised direction issued
+to ...", content type `decision`), but any Search API query works: an organisation, a
+content-store document type, free text, and a title pattern checked here.
 
 One search hit gives one document: the publication page, keyed by its content path
-("/government/publications/<slug>"). With `attachments: true` each PDF attached to it is a
-document of its own, keyed "<content path>#<attachment id>" (the id the Content API gives;
-the attachment URL's path when there is none), so a replaced PDF is a change to that key
-and a new PDF on an old page is a new document.
+("/government/publications/<slug>"). With `attachments: true` each PDF or HTML attachment is
+a document of its own, keyed "<content path>#<path of the attachment URL>". Not the
+attachment `id`: Whitehall copies every attachment into each new edition of a page with a new
+id, while the file (and so its URL) is shared between editions (evidence:
+../shared/fixtures/govuk/evidence-2026/REPORT.md, C2). A new edition with the same files is
+therefore nothing new; a replaced file has a new URL and is a new document. Reading the
+Content API item is in govuk_content.py.
 """
 
 from __future__ import annotations
@@ -17,14 +20,16 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
+from datetime import date
 from typing import Any, ClassVar
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from pydantic import Field, field_validator, model_validator
 
 from monitor.dates import parse_date
 from monitor.errors import FetchError, ListingBrokenError
 from monitor.sources.base import DocumentRef, Source, SourceSettings
+from monitor.sources.govuk_content import attachment_refs, content_details, organisations
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +46,14 @@ FIELDS = (
     "content_store_document_type",
     "organisations",
 )
-_PDF_TYPES = ("application/pdf", "application/x-pdf")
+#: Titles of DfE improvement notices and directions to any council, as the real titles run
+#: ("Improvement notice issued to Halton Borough Council", "...: March 2024", "Direction
+#: issued to ...", "Revised direction issued to ...", "Directions issued to ...", a
+#: "Statutory direction ...", a "Revised improvement notice ...").
+NOTICE_TITLES = r"(?i)^(?:revised\s+)?(?:improvement\s+notice|(?:statutory\s+)?direction)s?\b"
+#: Titles about one council: the council's name anywhere and "improvement notice" or
+#: "direction" anywhere, so a re-worded title ("Harrow Council: improvement notice") matches.
+COUNCIL_NOTICE_TITLES = r"(?i)^(?=.*\b{council}\b).*\b(?:improvement\s+notice|direction)s?\b"
 
 
 class GovukSettings(SourceSettings):
@@ -53,11 +65,17 @@ class GovukSettings(SourceSettings):
     organisation: str | None = None
     #: a content-store document type, e.g. "decision"
     document_type: str | None = None
-    #: a regular expression the title must contain a match for, e.g. "^Improvement notice issued to"
+    #: a regular expression the title must contain a match for (see NOTICE_TITLES)
     title_pattern: str | None = None
-    #: search results read per pass (newest first), before the title pattern is applied
-    max_results: int = Field(default=100, ge=1, le=1500)
-    #: also list each PDF attached to a hit (one Content API request per hit)
+    #: read results (newest first) back to at least this day; the pass fails as broken if
+    #: max_results runs out first, so a first run never quietly misses an older notice
+    since: date | None = None
+    #: search results read per pass at most (newest first), before the title pattern
+    max_results: int = Field(default=100, ge=1, le=10000)
+    #: at least this many results must pass the title pattern (a notice known to exist);
+    #: fewer is a broken listing, never "nothing new"
+    expect_matches: int = Field(default=0, ge=0)
+    #: also list each PDF and HTML attachment of a hit (one Content API request per hit)
     attachments: bool = True
 
     @field_validator("title_pattern")
@@ -79,7 +97,7 @@ class GovukSettings(SourceSettings):
 
 
 class GovukSource(Source):
-    """Search API hits, newest first, with their PDF attachments from the Content API."""
+    """Search API hits, newest first, with their PDF and HTML attachments from the Content API."""
 
     #: the listing is a window (dates, newest results): leaving it is not removal
     complete_listing = False
@@ -91,12 +109,16 @@ class GovukSource(Source):
 
     def warnings(self) -> list[str]:
         """What check-config should say about this source."""
-        if self.settings.title_pattern and "improvement notice" in self.settings.title_pattern.lower():
-            return [
-                "the title wording of DfE improvement notices is taken from other councils' notices, "
-                "and their document type is inferred; check-config --probe shows what the search finds"
-            ]
-        return []
+        notes = []
+        pattern = (self.settings.title_pattern or "").lower()
+        if "notice" in pattern or "direction" in pattern:
+            notes.append(
+                "the title wording and document type of DfE improvement notices come from other councils' "
+                "notices (Halton, Havering, Plymouth...); check-config --probe shows what the search finds"
+            )
+        if self.settings.since is None and self.settings.expect_matches:
+            notes.append("expect_matches without since: only the newest max_results results are read")
+        return notes
 
     def search_params(self, start: int, count: int) -> dict[str, Any]:
         """Query parameters of one Search API request."""
@@ -109,38 +131,74 @@ class GovukSource(Source):
             params["filter_content_store_document_type"] = self.settings.document_type
         return params
 
+    def search_url(self, start: int, count: int) -> str:
+        """The full URL of one Search API request, as errors name it."""
+        return f"{self.base_url}{SEARCH_PATH}?{urlencode(self.search_params(start, count), doseq=True)}"
+
     def list_documents(self) -> Iterator[DocumentRef]:
-        """Yield each matching publication once (and its PDFs), newest first."""
+        """Yield each matching publication once (and its attachments), newest first.
+
+        Pages through the search until `total` is read, or (with `since`) until a result older
+        than `since` is read, or `max_results`. ListingBrokenError when the answer's count
+        disagrees with what was read, when `since` is not reached within max_results, or when
+        fewer than `expect_matches` titles match.
+        """
         pattern = re.compile(self.settings.title_pattern) if self.settings.title_pattern else None
+        since, cap = self.settings.since, self.settings.max_results
         seen: set[str] = set()
-        start = 0
-        while start < self.settings.max_results:
-            count = min(PAGE_SIZE, self.settings.max_results - start)
+        start = matched = 0
+        while True:
+            count = min(PAGE_SIZE, cap - start)
+            shown = self.search_url(start, count)
             response = self.http.get(
-                self.base_url + SEARCH_PATH,
-                params=self.search_params(start, count),
-                allowed_hosts=self.allowed_hosts(),
+                self.base_url + SEARCH_PATH, params=self.search_params(start, count), allowed_hosts=self.allowed_hosts()
             )
-            results, total = _search_results(response.json(), response.url, start)
+            results, total = search_results(response.json(), shown, start)
             # max_results is a promise about work per pass, even if the API sends more than asked
             results = results[:count]
             for hit in results:
-                path = _content_path(hit.get("link"))
+                path = content_path(hit.get("link"))
                 if path is None or path in seen:
                     continue
                 seen.add(path)
                 if pattern and not pattern.search(str(hit.get("title") or "")):
                     continue
+                matched += 1
                 yield from self._documents_for(hit, path)
             start += len(results)
-            if not results or (total is not None and start >= total):
-                return
+            if start >= total:
+                break
+            if not results:
+                raise ListingBrokenError(
+                    f"{shown}: the answer says total={total} but lists no results from start={start}", url=shown
+                )
+            # newest first: the page's last dated result is its oldest (one odd date inside a
+            # page must not end the paging early)
+            dated = [d for d in (parse_date(hit.get("public_timestamp")) for hit in results) if d]
+            if since is not None and dated and dated[-1] < since:
+                break
+            if start >= cap:
+                if since is not None:
+                    raise ListingBrokenError(
+                        f"{shown}: read max_results={cap} of {total} results and none is older than since={since}; "
+                        "raise max_results or narrow the query, or older documents are missed",
+                        url=shown,
+                    )
+                break
+        if matched < self.settings.expect_matches:
+            first = self.search_url(0, min(PAGE_SIZE, cap))
+            raise ListingBrokenError(
+                f"{first}: expected at least {self.settings.expect_matches} result(s) whose title matches "
+                f"{self.settings.title_pattern!r} (expect_matches), found {matched} among {start} read; the title "
+                "wording, the document type or the query no longer find what is known to be published",
+                url=first,
+            )
 
     def _documents_for(self, hit: dict[str, Any], path: str) -> Iterator[DocumentRef]:
         meta = {
             "content_path": path,
             "document_type": hit.get("content_store_document_type") or hit.get("format"),
-            "organisations": _organisations(hit.get("organisations")),
+            "organisations": organisations(hit.get("organisations")),
             "public_timestamp": hit.get("public_timestamp"),
             "description": hit.get("description"),
         }
@@ -168,17 +226,12 @@ class GovukSource(Source):
             log.warning("%s: no content item (%s); listing the page without attachments", content_url, exc.reason)
             yield page
             return
-        details = content.get("details") if isinstance(content, dict) else None
-        if not isinstance(details, dict):
-            raise ListingBrokenError(
-                f"{content_url}: expected a Content API item with a 'details' object, got "
-                f"{sorted(content) if isinstance(content, dict) else type(content).__name__}"
-            )
+        details = content_details(content, content_url)
         meta["document_type"] = content.get("document_type") or meta["document_type"]
         meta["content_id"] = content.get("content_id")
         meta["public_updated_at"] = content.get("public_updated_at")
         if not meta["organisations"]:
-            meta["organisations"] = _organisations((content.get("links") or {}).get("organisations"))
+            meta["organisations"] = organisations((content.get("links") or {}).get("organisations"))
         page = DocumentRef(
             key=path,
             url=page.url,
@@ -189,66 +242,28 @@ class GovukSource(Source):
             fingerprint=content.get("public_updated_at") or page.fingerprint,
         )
         yield page
-        yield from self._attachments(details.get("attachments"), page, meta, content_url)
-
-    def _attachments(
-        self, attachments: Any, page: DocumentRef, page_meta: dict[str, Any], content_url: str
-    ) -> Iterator[DocumentRef]:
-        if attachments is None:
-            return
-        if not isinstance(attachments, list):
-            raise ListingBrokenError(f"{content_url}: expected details.attachments to be a list")
-        keys: set[str] = set()
-        for item in attachments:
-            if not isinstance(item, dict) or not item.get("url"):
-                continue
-            content_type = str(item.get("content_type") or "").lower()
-            is_pdf = content_type in _PDF_TYPES or str(item.get("filename") or item["url"]).lower().endswith(".pdf")
-            if item.get("attachment_type", "file") != "file" or not is_pdf:
-                continue
-            url = urljoin(self.base_url + "/", item["url"])
-            key = f"{page.key}#{item.get('id') or urlsplit(url).path}"
-            if key in keys:
-                continue
-            keys.add(key)
-            meta = {
-                **page_meta,
-                "publication_title": page.title,
-                "attachment_id": item.get("id"),
-                "attachment_title": item.get("title"),
-                "filename": item.get("filename"),
-                "content_type": content_type or None,
-                "file_size": item.get("file_size"),
-                "number_of_pages": item.get("number_of_pages"),
-            }
-            yield DocumentRef(
-                key=key,
-                url=url,
-                title=str(item.get("title") or item.get("filename") or page.title),
-                published=page.published,
-                kind="attachment",
-                meta=meta,
-                fingerprint=f"{url}|{item.get('file_size')}",
-            )
+        yield from attachment_refs(details, page, meta, content_url, self.base_url)
 
 
-def _search_results(data: Any, url: str, start: int) -> tuple[list[dict[str, Any]], int | None]:
+def search_results(data: Any, url: str, start: int) -> tuple[list[dict[str, Any]], int]:
     """The hits and total of a Search API answer; ListingBrokenError when its shape is gone."""
     results = data.get("results") if isinstance(data, dict) else None
     if not isinstance(results, list):
         keys = sorted(data) if isinstance(data, dict) else type(data).__name__
-        raise ListingBrokenError(f"{url}: expected a Search API answer with a 'results' list, got {keys}")
+        raise ListingBrokenError(f"{url}: expected a Search API answer with a 'results' list, got {keys}", url=url)
     total = data.get("total")
-    total = total if isinstance(total, int) else None
+    if not isinstance(total, int) or isinstance(total, bool) or total < 0:
+        # without the count, a short answer cannot be told from the end of the results
+        raise ListingBrokenError(f"{url}: expected a 'total' count in the Search API answer, got {total!r}", url=url)
     hits = [hit for hit in results if isinstance(hit, dict)]
-    if results and not any(_content_path(hit.get("link")) for hit in hits):
-        raise ListingBrokenError(f"{url}: {len(results)} results but none has a 'link' path")
+    if results and not any(content_path(hit.get("link")) for hit in hits):
+        raise ListingBrokenError(f"{url}: {len(results)} results but none has a 'link' path", url=url)
     if not results and start == 0 and total:
-        raise ListingBrokenError(f"{url}: the answer says total={total} but lists no results")
+        raise ListingBrokenError(f"{url}: the answer says total={total} but lists no results", url=url)
     return hits, total
 
 
-def _content_path(link: Any) -> str | None:
+def content_path(link: Any) -> str | None:
     """The site-relative path of a hit ("/government/publications/x"); links are usually
     relative already, but a full www.gov.uk URL is accepted."""
     if not isinstance(link, str) or not link.strip():
@@ -256,15 +271,3 @@ def _content_path(link: Any) -> str | None:
     path = urlsplit(link.strip()).path
     return path if path.startswith("/") else None
 
-
-def _organisations(value: Any) -> list[str]:
-    """Organisation titles from Search API objects, Content API links, or plain slugs."""
-    names: list[str] = []
-    for org in value or []:
-        if isinstance(org, dict):
-            name = org.get("title") or org.get("slug")
-        else:
-            name = org
-        if isinstance(name, str) and name and name not in names:
-            names.append(name)
-    return names
