@@ -1,70 +1,84 @@
-"""Care Quality Commission (CQC): inspection reports of care services, and the local
-authority assessment of adult social care.
+"""Care Quality Commission (CQC): inspection reports and assessments of care services, and
+the local authority assessment of adult social care.
 
 Three things can be watched (see docs/publishers/cqc.md):
 
 - locations and providers, through the Syndication API (`/locations/{id}`,
-  `/providers/{id}`), which needs a subscription key in MONITOR_CQC_API_KEY. Each
-  report is a document keyed by its `linkId`, fetched from `/reports/{linkId}`.
+  `/providers/{id}`), which needs a subscription key in MONITOR_CQC_API_KEY. Each report
+  in `reports[]` is a document keyed by its `linkId`; each assessment plan in
+  `assessment[]` (the single assessment framework, since 2024) is a document keyed by its
+  `assessmentPlanId`.
 - locations without a key, from the public pages `/location/{id}` and
-  `/location/{id}/reports`. Their markup was never captured, so the parser reads text
-  and links rather than CSS classes, and fails loudly when it finds no report.
+  `/location/{id}/reports`, which link both kinds of report.
 - the council's adult social care assessment on www.cqc.org.uk, one document keyed by its
   path, plus one document per quality-statement (theme) page it links to.
 
-`read_meta` reads the ratings a report or assessment page states, for `monitor extract`.
+No silent miss: an answer that names reports or ratings the adapter cannot turn into
+documents is ListingBrokenError; CQC's soft rate limit (HTTP 200 carrying
+`{"statusCode": 429}`) is waited out briefly, then a FetchError (failing, not broken).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import urljoin, urlsplit
 
-from bs4 import BeautifulSoup, Comment, Tag
 from pydantic import field_validator, model_validator
 
 from monitor.dates import parse_date
 from monitor.errors import BlockedError, FetchError, ListingBrokenError
 from monitor.http import Response
 from monitor.sources.base import DocumentRef, Source, SourceSettings
-from monitor.textnorm import flatten
+from monitor.sources.cqc_api import (
+    AssessmentShapeError,
+    api_error_of,
+    api_ratings_by_report,
+    current_overall,
+    ratings_from,
+    read_assessments,
+    retry_hint_seconds,
+)
+from monitor.sources.cqc_assessment import AssessmentReader
+from monitor.sources.cqc_pages import (
+    parse_assessment_page,
+    parse_download_blocks,
+    parse_location_page,
+    parse_reports_page,
+)
+from monitor.sources.cqc_text import (
+    authority_slug,
+    long_date,
+    normalise_rating,
+    read_quality_statement_scores,
+    read_ratings,
+)
 
 API_KEY_ENV = "MONITOR_CQC_API_KEY"
 API_KEY_HEADER = "Ocp-Apim-Subscription-Key"
 DEFAULT_API_BASE = "https://api.service.cqc.org.uk/public/v1"
-ASSESSMENT_INDEX_PATH = "/care-services/local-authority-assessment-reports"
+#: the soft rate limit is retried this many times, waiting what its message asks (at most
+#: SOFT_LIMIT_MAX_WAIT seconds each time); past that the source is "failing" for this pass
+SOFT_LIMIT_RETRIES = 2
+SOFT_LIMIT_MAX_WAIT = 60.0
 
-RATINGS = ("outstanding", "good", "requires improvement", "inadequate")
-KEY_QUESTIONS = ("safe", "effective", "caring", "responsive", "well-led")
-_RATING = r"(outstanding|good|requires\s+improvement|inadequate)"
-_KEY_QUESTION = r"(safe|effective|caring|responsive|well[- ]led)"
-_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-_REPORT_LINK = re.compile(rf"/reports/({_UUID})(?:[/?#]|$)", re.I)
-_LONG_DATE = re.compile(
-    r"^\d{1,2}(?:st|nd|rd|th)? (?:January|February|March|April|May|June|July|August|September|"
-    r"October|November|December) \d{4}$",
-    re.I,
-)
-
-# The nine quality statements of the Care Act assessment, with words that pick each out of
-# the different names CQC pages and press releases give them. Order matters: "safeguarding"
-# must be tried before "safe systems".
-QUALITY_STATEMENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("assessing needs", ("assessing",)),
-    ("supporting people to live healthier lives", ("healthier lives",)),
-    ("equity in experience and outcomes", ("equity",)),
-    ("care provision, integration and continuity", ("care provision",)),
-    ("partnerships and communities", ("partnership",)),
-    ("safeguarding", ("safeguarding",)),
-    ("safe systems, pathways and transitions", ("safe systems", "safe pathways")),
-    ("governance, management and sustainability", ("governance",)),
-    ("learning, improvement and innovation", ("learning, improvement", "learning improvement")),
-)
+__all__ = [
+    "API_KEY_ENV",
+    "API_KEY_HEADER",
+    "CqcSettings",
+    "CqcSource",
+    "api_ratings_by_report",
+    "authority_slug",
+    "normalise_rating",
+    "parse_assessment_page",
+    "parse_location_page",
+    "parse_reports_page",
+    "read_quality_statement_scores",
+    "read_ratings",
+]
 
 
 class CqcSettings(SourceSettings):
@@ -74,7 +88,7 @@ class CqcSettings(SourceSettings):
     providers: list[str] = []
     #: the council's name for its adult social care assessment, e.g. "Harrow"
     local_authority: str | None = None
-    #: the assessment page's path or URL on www.cqc.org.uk, when known
+    #: the assessment page's path or URL on www.cqc.org.uk, when known (skips discovery)
     assessment_url: str | None = None
     #: the Syndication API root (tests point it at a local server)
     api_base_url: str | None = None
@@ -92,13 +106,13 @@ class CqcSettings(SourceSettings):
         if not (self.locations or self.providers or self.local_authority or self.assessment_url):
             raise ValueError(
                 "a cqc source needs at least one of: locations (CQC location ids), providers "
-                "(CQC provider ids), local_authority (a council name such as Harrow)"
+                "(CQC provider ids), local_authority (a council name such as Harrow), assessment_url"
             )
         return self
 
 
 class CqcSource(Source):
-    """CQC inspection reports for locations/providers, and a council's ASC assessment."""
+    """CQC inspection reports and assessments for locations/providers, and a council's ASC assessment."""
 
     kind: ClassVar[str] = "cqc"
     Settings: ClassVar[type[SourceSettings]] = CqcSettings
@@ -143,15 +157,15 @@ class CqcSource(Source):
                 notes.append(f"{item!r} does not look like a CQC id (1- followed by digits)")
         if self.settings.local_authority and not self.settings.assessment_url:
             notes.append(
-                "the list of local authority assessments and the overview page's slug are inferred; "
-                "if the assessment is not found, set assessment_url to its page"
+                "the list of local authority assessments is inferred (the live page may not carry "
+                "the links); set assessment_url to the assessment's page"
             )
         return notes
 
     # -- listing ------------------------------------------------------------------------
 
     def list_documents(self) -> Iterator[DocumentRef]:
-        """Yield every report of the watched locations/providers and the council's assessment."""
+        """Yield every report and assessment of the watched locations/providers and the council's assessment."""
         seen_keys: set[str] = set()
         for ref in self._all_refs(seen_locations=set()):
             # one report can be listed twice (a location's list, or a provider and its location)
@@ -175,42 +189,72 @@ class CqcSource(Source):
             else:
                 yield from self._location_refs_public(location_id)
         if self.settings.local_authority or self.settings.assessment_url:
-            yield from self._assessment_refs()
+            yield from AssessmentReader(self).refs()
 
     # -- the Syndication API ------------------------------------------------------------
 
     def _api_get(self, path: str, what: str) -> dict[str, Any]:
         url = f"{self.api_base_url}{path}"
-        headers = {API_KEY_HEADER: key} if (key := self.api_key()) else {}
-        try:
-            response = self.http.get(url, headers=headers, allowed_hosts=self.allowed_hosts())
-        except BlockedError as exc:
-            hint = (
+        key = self.api_key()
+        headers = {API_KEY_HEADER: key} if key else {}
+        for attempt in range(SOFT_LIMIT_RETRIES + 1):
+            # a retry must not be answered from the cache with the rate-limit body
+            data = self._api_fetch(url, headers, what, conditional=attempt == 0).json()
+            error = api_error_of(data)
+            if error is None:
+                break
+            status, message = error
+            if status in (401, 403):
+                raise BlockedError(
+                    url, f"the CQC API answered statusCode {status}: {message}", status, hint=self._key_hint()
+                )
+            if status != 429:
+                raise FetchError(
+                    url, f"the CQC API answered with an error: statusCode {status}: {message}", status
+                )
+            wait = retry_hint_seconds(message)
+            if attempt == SOFT_LIMIT_RETRIES or (wait is not None and wait > SOFT_LIMIT_MAX_WAIT):
+                raise FetchError(
+                    url,
+                    f"rate limited: the CQC API answered HTTP 200 with statusCode 429 ({message or 'no message'}) "
+                    f"{attempt + 1} time(s); raise per_host_delay or check less often",
+                    429,
+                )
+            time.sleep(wait if wait is not None else 2.0 * (attempt + 1))
+        if not isinstance(data, dict):
+            raise ListingBrokenError(
+                f"{url}: expected a JSON object describing {what}, got {type(data).__name__}", url=url
+            )
+        return data
+
+    def _key_hint(self) -> str:
+        if not self.api_key():
+            return (
                 f"{API_KEY_ENV} is not set: get a primary subscription key from "
                 "https://api-portal.service.cqc.org.uk (Products, Subscribe, Profile) and set it"
-                if not key
-                else f"the CQC API refused the key in {API_KEY_ENV}: check it is the current primary key"
             )
-            raise BlockedError(exc.url, exc.reason, exc.status, hint=hint) from exc
+        return f"the CQC API refused the key in {API_KEY_ENV}: check it is the current primary key"
+
+    def _api_fetch(self, url: str, headers: dict[str, str], what: str, conditional: bool) -> Response:
+        try:
+            return self.http.get(
+                url, headers=headers, allowed_hosts=self.allowed_hosts(), conditional=conditional
+            )
+        except BlockedError as exc:
+            raise BlockedError(exc.url, exc.reason, exc.status, hint=self._key_hint()) from exc
         except FetchError as exc:
             if exc.status == 404:
                 raise FetchError(
                     exc.url, f"{what} is unknown to the CQC API (HTTP 404): check the id", 404
                 ) from exc
             raise
-        data = response.json()
-        if not isinstance(data, dict):
-            raise ListingBrokenError(
-                f"{url}: expected a JSON object describing {what}, got {type(data).__name__}"
-            )
-        return data
 
     def _provider_refs(self, provider_id: str, seen_locations: set[str]) -> Iterator[DocumentRef]:
         data = self._api_get(f"/providers/{provider_id}", f"provider {provider_id}")
         url = f"{self.api_base_url}/providers/{provider_id}"
         if data.get("providerId") != provider_id or not isinstance(data.get("locationIds", []), list):
             raise ListingBrokenError(
-                f"{url}: expected a provider record with providerId {provider_id} and locationIds"
+                f"{url}: expected a provider record with providerId {provider_id} and locationIds", url=url
             )
         name = data.get("name") or provider_id
         facts = {
@@ -219,7 +263,7 @@ class CqcSource(Source):
             "location_id": None,
             "location_name": None,
         }
-        yield from self._report_refs(data, url, facts, subject=name)
+        yield from self._record_refs(data, url, facts, subject=name, location_id=None)
         for location_id in data.get("locationIds") or []:
             if location_id in seen_locations:
                 continue
@@ -230,7 +274,9 @@ class CqcSource(Source):
         data = self._api_get(f"/locations/{location_id}", f"location {location_id}")
         url = f"{self.api_base_url}/locations/{location_id}"
         if data.get("locationId") != location_id:
-            raise ListingBrokenError(f"{url}: expected a location record with locationId {location_id}")
+            raise ListingBrokenError(
+                f"{url}: expected a location record with locationId {location_id}", url=url
+            )
         name = data.get("name") or location_id
         facts = {
             "location_id": location_id,
@@ -244,14 +290,41 @@ class CqcSource(Source):
             ],
             "local_authority": data.get("localAuthority"),
         }
-        yield from self._report_refs(data, url, facts, subject=name)
+        yield from self._record_refs(data, url, facts, subject=name, location_id=location_id)
+
+    def _record_refs(
+        self, data: dict[str, Any], url: str, facts: dict[str, Any], subject: str, location_id: str | None
+    ) -> Iterator[DocumentRef]:
+        refs = [*self._report_refs(data, url, facts, subject)]
+        refs += self._inherited_ref(data, facts, subject, listed={r.key for r in refs})
+        refs += self._assessment_refs(data, url, facts, subject, location_id)
+        if not refs:
+            overall = current_overall(data)
+            rated = normalise_rating(overall.get("rating"))
+            last = (
+                (data.get("lastReport") or {}).get("publicationDate")
+                if isinstance(data.get("lastReport"), dict)
+                else None
+            )
+            if rated or last:
+                raise ListingBrokenError(
+                    f"{url}: the record says {subject} has "
+                    + (
+                        f"a current rating ({overall.get('rating')})"
+                        if rated
+                        else f"a report published {last}"
+                    )
+                    + " but lists no report in reports[] or assessment[] that could be read",
+                    url=url,
+                )
+        yield from refs
 
     def _report_refs(
         self, data: dict[str, Any], url: str, facts: dict[str, Any], subject: str
     ) -> Iterator[DocumentRef]:
         reports = data.get("reports") or []
         if not isinstance(reports, list):
-            raise ListingBrokenError(f"{url}: expected 'reports' to be a list of reports")
+            raise ListingBrokenError(f"{url}: expected 'reports' to be a list of reports", url=url)
         ratings_by_report = api_ratings_by_report(data)
         parsed = 0
         for item in reports:
@@ -274,27 +347,125 @@ class CqcSource(Source):
             yield DocumentRef(
                 key=link_id,
                 url=f"{self.api_base_url}/reports/{link_id}",
-                title=f"{subject}: CQC inspection report ({_long_date(published)})",
+                title=f"{subject}: CQC inspection report ({long_date(published)})",
                 published=published,
                 kind="inspection report",
                 meta=meta,
             )
         if reports and not parsed:
-            raise ListingBrokenError(f"{url}: {len(reports)} reports listed but none has a linkId")
+            raise ListingBrokenError(f"{url}: {len(reports)} reports listed but none has a linkId", url=url)
+
+    def _inherited_ref(
+        self, data: dict[str, Any], facts: dict[str, Any], subject: str, listed: set[str]
+    ) -> list[DocumentRef]:
+        """The report behind a current rating that reports[] does not list.
+
+        A re-registered location inherits its predecessor's rating; the rating's
+        reportLinkId is the predecessor's report, which /reports/{linkId} serves
+        (evidence-2026/api/v1_reregistration_anypoint_excerpt.txt). Whether CQC also lists
+        it in the successor's reports[] is unknown, so it is a document either way."""
+        overall = current_overall(data)
+        link_id = overall.get("reportLinkId")
+        ratings = ratings_from(overall.get("rating"), overall.get("keyQuestionRatings"), link_id)
+        if not link_id or link_id in listed or not ratings:
+            return []
+        published = parse_date(overall.get("reportDate"))
+        meta = {
+            **facts,
+            "report_date": published.isoformat() if published else None,
+            "report_type": None,
+            "first_visit_date": None,
+            "ratings": ratings,
+            "inherited_from": overall.get("organisationId"),
+        }
+        return [
+            DocumentRef(
+                key=link_id,
+                url=f"{self.api_base_url}/reports/{link_id}",
+                title=f"{subject}: CQC inspection report ({long_date(published)})",
+                published=published,
+                kind="inspection report",
+                meta=meta,
+            )
+        ]
+
+    def _assessment_refs(
+        self, data: dict[str, Any], url: str, facts: dict[str, Any], subject: str, location_id: str | None
+    ) -> list[DocumentRef]:
+        try:
+            assessments = read_assessments(data)
+        except AssessmentShapeError as exc:
+            raise ListingBrokenError(
+                f"{url}: expected each assessment[] entry to name its assessmentPlanId "
+                f"(ratings.asgRatings[].assessmentPlanId), but {exc}",
+                url=url,
+            ) from exc
+        if data.get("assessment") and not assessments:
+            raise ListingBrokenError(
+                f"{url}: assessment[] is not empty but no assessment plan was read", url=url
+            )
+        refs = []
+        for item in assessments:
+            where = f"/location/{location_id}" if location_id else f"/provider/{facts['provider_id']}"
+            meta: dict[str, Any] = {
+                **facts,
+                "report_date": item.published.isoformat() if item.published else None,
+                "report_type": "Assessment",
+                "assessment_plan_id": item.plan_id,
+                "assessment_date": item.assessment_date,
+                "assessment_status": item.status,
+                "service_groups": item.service_groups,
+                "ratings": item.ratings,
+            }
+            if item.service_group_ratings:
+                meta["service_group_ratings"] = item.service_group_ratings
+            if item.percentage_scores:
+                meta["percentage_scores"] = item.percentage_scores
+            refs.append(
+                DocumentRef(
+                    key=item.plan_id,
+                    url=f"{self.base_url}{where}/reports/{item.plan_id}/overall",
+                    title=f"{subject}: CQC assessment report ({long_date(item.published)})",
+                    published=item.published,
+                    kind="assessment report",
+                    meta=meta,
+                )
+            )
+        return refs
 
     # -- the public location pages (no key) ---------------------------------------------
 
     def _location_refs_public(self, location_id: str) -> Iterator[DocumentRef]:
         page_url = f"{self.base_url}/location/{location_id}"
         reports_url = f"{page_url}/reports"
-        summary = parse_location_page(self._site_get(page_url).text)
+        page = self._site_get(page_url)
+        summary = parse_location_page(page.text)
+        latest, unknown_latest = parse_download_blocks(page.text, page_url)
         listing = self._site_get(reports_url)
         header = parse_location_page(listing.text)
-        entries = parse_reports_page(listing.text, reports_url)
+        entries, unknown = parse_reports_page(listing.text, reports_url)
+        for where, links in ((page_url, unknown_latest), (reports_url, unknown)):
+            if links:
+                raise ListingBrokenError(
+                    f"{where}: links that look like reports but are neither /location/<id>/reports/<plan id>/overall "
+                    f"nor /reports/<report uuid>: {', '.join(links[:5])}",
+                    url=where,
+                )
+        # the page's "latest report" block names the newest report and its publication date;
+        # the reports tab may not list it yet (or at all, for an assessment)
+        by_key = {e["key"]: e for e in entries}
+        for block in latest:
+            if block["key"] in by_key:
+                by_key[block["key"]]["published"] = block["date"]
+            else:
+                entries.insert(0, {**block, "description": None, "published": block["date"]})
+                by_key[block["key"]] = entries[0]
         if not entries:
             raise ListingBrokenError(
                 f"{reports_url}: expected dated inspections under 'All Inspections' with links to "
-                "/reports/<report id>, found none (the page layout may have changed)"
+                "/reports/<report id> or /location/<id>/reports/<plan id>/overall, found none "
+                "(the page layout may have changed)",
+                url=reports_url,
             )
         name = summary.get("name") or header.get("name") or location_id
         facts = {
@@ -305,17 +476,21 @@ class CqcSource(Source):
             "service_types": summary.get("service_types") or header.get("service_types") or [],
         }
         current = summary.get("ratings") or header.get("ratings") or {}
-        # The page states today's ratings, which are the ratings as of the newest report;
-        # older reports' ratings come from the reports themselves (read_meta).
-        newest = max((e for e in entries if e["date"]), key=lambda e: e["date"], default=entries[0])
+        # Today's ratings are the newest report's: the one the "latest report" block links,
+        # else the newest dated entry. Older reports' ratings come from the reports (read_meta).
+        if latest:
+            newest = by_key[latest[0]["key"]]
+        else:
+            newest = max((e for e in entries if e["date"]), key=lambda e: e["date"], default=entries[0])
         for entry in entries:
-            published = entry["date"]
+            published = entry.get("published") or entry["date"]
+            assessment = entry["style"] == "assessment"
             yield DocumentRef(
                 key=entry["key"],
                 url=entry["url"],
-                title=f"{name}: CQC inspection report ({_long_date(published)})",
+                title=f"{name}: CQC {'assessment' if assessment else 'inspection'} report ({long_date(published)})",
                 published=published,
-                kind="inspection report",
+                kind="assessment report" if assessment else "inspection report",
                 meta={
                     **facts,
                     "report_date": published.isoformat() if published else None,
@@ -326,68 +501,6 @@ class CqcSource(Source):
 
     def _site_get(self, url: str) -> Response:
         return self.http.get(url, allowed_hosts=self.allowed_hosts())
-
-    # -- the local authority assessment -------------------------------------------------
-
-    def _assessment_refs(self) -> Iterator[DocumentRef]:
-        if self.settings.assessment_url:
-            url = urljoin(self.base_url + "/", self.settings.assessment_url)
-        else:
-            url = self._find_assessment(self.settings.local_authority or "")
-        html = self._site_get(url).text
-        page = parse_assessment_page(html, url)
-        if not (page["ratings"] or page["quality_statements"] or page["theme_pages"]):
-            raise ListingBrokenError(
-                f"{url}: expected a local authority assessment (an overall rating, quality statement "
-                "scores or links to theme pages), found none"
-            )
-        path = urlsplit(url).path
-        authority = self.settings.local_authority or page["local_authority"]
-        yield DocumentRef(
-            key=path,
-            url=url,
-            title=page["title"] or f"{authority}: local authority assessment",
-            published=page["published"],
-            kind="local authority assessment",
-            meta={
-                "local_authority": authority,
-                "report_date": page["published"].isoformat() if page["published"] else None,
-                "ratings": page["ratings"],
-                "quality_statements": page["quality_statements"],
-            },
-        )
-        for theme in page["theme_pages"]:
-            yield DocumentRef(
-                key=urlsplit(theme["url"]).path,
-                url=theme["url"],
-                title=f"{authority}: {theme['title']}",
-                published=page["published"],
-                kind="local authority assessment quality statement",
-                meta={"local_authority": authority, "assessment": path, "theme": theme["theme"]},
-            )
-
-    def _find_assessment(self, authority: str) -> str:
-        """The newest assessment page for a council, from CQC's list of assessment reports."""
-        index_url = f"{self.base_url}{ASSESSMENT_INDEX_PATH}"
-        slug = authority_slug(authority)
-        soup = BeautifulSoup(self._site_get(index_url).text, "lxml")
-        pattern = re.compile(
-            rf"{re.escape(ASSESSMENT_INDEX_PATH)}/{re.escape(slug)}-(\d{{2}})(\d{{2}})(-[\w-]+)?/?$"
-        )
-        overviews: list[tuple[int, int, str]] = []
-        for link in soup.find_all("a", href=True):
-            absolute = urljoin(index_url, str(link["href"]))
-            match = pattern.search(urlsplit(absolute).path)
-            # theme pages ("-theme1-needs") belong to an assessment; the overview has no theme suffix
-            if match and "theme" not in (match.group(3) or ""):
-                overviews.append((int(match.group(2)), int(match.group(1)), absolute))
-        if not overviews:
-            raise ListingBrokenError(
-                f"{index_url}: expected a link to {ASSESSMENT_INDEX_PATH}/{slug}-MMYY for local authority "
-                f"{authority!r}, found none; set assessment_url to the assessment's page"
-            )
-        # newest by (year, month) of the MMYY in the path
-        return max(overviews)[2]
 
     # -- reading documents --------------------------------------------------------------
 
@@ -400,251 +513,3 @@ class CqcSource(Source):
         if scores:
             meta["quality_statements"] = scores
         return meta
-
-
-# -- parsing helpers (pure functions, tested directly) -----------------------------------
-
-
-def normalise_rating(value: Any) -> str | None:
-    """'Requires improvement' -> 'requires improvement'; None for anything but the four ratings."""
-    if not isinstance(value, str):
-        return None
-    rating = " ".join(value.split()).lower()
-    return rating if rating in RATINGS else None
-
-
-def _key_question(name: Any) -> str | None:
-    if not isinstance(name, str):
-        return None
-    key = " ".join(name.split()).lower().replace("well led", "well-led")
-    return key if key in KEY_QUESTIONS else None
-
-
-def _ratings_from(overall: Any, questions: Any, link_id: str | None = None) -> dict[str, str]:
-    """Ratings out of an API `overall` value and its keyQuestionRatings, matched on name.
-
-    With link_id, only key-question ratings from that report count: in currentRatings a key
-    question may still carry an older report's rating."""
-    ratings: dict[str, str] = {}
-    if (rating := normalise_rating(overall)) is not None:
-        ratings["overall"] = rating
-    for item in questions if isinstance(questions, list) else []:
-        if not isinstance(item, dict):
-            continue
-        if link_id and item.get("reportLinkId") not in (None, link_id):
-            continue
-        key, rating = _key_question(item.get("name")), normalise_rating(item.get("rating"))
-        if key and rating:
-            ratings[key] = rating
-    return ratings
-
-
-def api_ratings_by_report(record: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """{report linkId: ratings} from a location or provider record's current and historic ratings."""
-    result: dict[str, dict[str, str]] = {}
-    for item in record.get("historicRatings") or []:
-        if isinstance(item, dict) and item.get("reportLinkId"):
-            overall = item.get("overall") or {}
-            result[item["reportLinkId"]] = _ratings_from(
-                overall.get("rating"), overall.get("keyQuestionRatings")
-            )
-    overall = (record.get("currentRatings") or {}).get("overall") or {}
-    link_id = overall.get("reportLinkId")
-    if link_id:
-        result[link_id] = _ratings_from(overall.get("rating"), overall.get("keyQuestionRatings"), link_id)
-    return result
-
-
-_OVERALL_PATTERNS = (
-    re.compile(
-        rf"\boverall rating for (?:this|the) (?:service|location|provider|trust|practice)\s*:?\s*{_RATING}\b",
-        re.I,
-    ),
-    re.compile(rf"\boverall rating\s*:?\s*{_RATING}\b", re.I),
-    re.compile(rf"\boverall\s*:\s*{_RATING}\b", re.I),
-    # press releases: "CQC ... has rated London Borough of Harrow as requires improvement"
-    re.compile(rf"\bhas rated [^.]{{1,120}}? as {_RATING}\b", re.I),
-)
-_QUESTION_PATTERNS = (
-    re.compile(
-        rf"\b(?:is the service|are services|is the trust|is the practice)\s+{_KEY_QUESTION}\s*\?\s*:?\s*{_RATING}\b",
-        re.I,
-    ),
-    # a line holding only "Safe: Good" / "Well-led Requires improvement", as rating tables read
-    re.compile(rf"^\s*{_KEY_QUESTION}\s*:?\s*{_RATING}\b[^\w]*$", re.I | re.M),
-)
-
-
-def read_ratings(text: str) -> dict[str, str]:
-    """Overall and key-question ratings a CQC report or page states; the first statement wins."""
-    ratings: dict[str, str] = {}
-    flat = flatten(text)
-    for pattern in _OVERALL_PATTERNS:
-        if match := pattern.search(flat):
-            ratings["overall"] = normalise_rating(match.group(1)) or ""
-            break
-    for pattern, haystack in zip(_QUESTION_PATTERNS, (flat, text), strict=True):
-        for match in pattern.finditer(haystack):
-            key, rating = _key_question(match.group(1)), normalise_rating(match.group(2))
-            if key and rating and key not in ratings:
-                ratings[key] = rating
-    return {k: v for k, v in ratings.items() if v}
-
-
-def quality_statement_name(text: str) -> str:
-    """The canonical lower-case name of a quality statement, however a page words it."""
-    lowered = " ".join(text.replace("’", "'").split()).lower().strip(" -:")
-    for name, words in QUALITY_STATEMENTS:
-        if any(word in lowered for word in words):
-            return name
-    return lowered
-
-
-def read_quality_statement_scores(text: str) -> dict[str, int]:
-    """Quality statement scores (1-4) from an assessment theme page or CQC press release."""
-    scores: dict[str, int] = {}
-    lines = [line.strip() for line in text.splitlines()]
-    previous = ""
-    for line in lines:
-        if not line:
-            continue
-        # theme page: the statement's title, then "Score: 2" (or "Score 2") on its own line
-        score = re.fullmatch(r"score\s*:?\s*([1-4])", line, re.I)
-        if score and previous:
-            scores.setdefault(quality_statement_name(previous), int(score.group(1)))
-        # press release: "- safeguarding - 2"
-        bullet = re.fullmatch(r"[-•*]\s*(.+?)\s+-\s+([1-4])", line)
-        if bullet:
-            name = quality_statement_name(bullet.group(1))
-            if name in dict(QUALITY_STATEMENTS):
-                scores.setdefault(name, int(bullet.group(2)))
-        previous = line
-    return scores
-
-
-def authority_slug(name: str) -> str:
-    """'London Borough of Harrow' or 'Harrow Council' -> 'harrow', as CQC's assessment paths name it."""
-    lowered = name.lower().strip()
-    lowered = re.sub(r"^(?:the\s+)?(?:royal\s+)?(?:london\s+)?borough\s+of\s+", "", lowered)
-    lowered = re.sub(r"\b(?:city\s+)?(?:county\s+)?(?:borough\s+)?council$", "", lowered).strip()
-    return re.sub(r"[^a-z0-9]+", "-", lowered).strip("-")
-
-
-def _long_date(value: date | None) -> str:
-    return f"{value.day} {value:%B %Y}" if value else "date not given"
-
-
-def _text_lines(soup: BeautifulSoup | Tag) -> list[str]:
-    return [" ".join(line.split()) for line in soup.get_text("\n").splitlines() if line.strip()]
-
-
-def parse_location_page(html: str) -> dict[str, Any]:
-    """Name, type, provider and current ratings from a public location page's header.
-
-    The markup is unknown (no raw capture), so this reads the visible text: the first
-    heading is the name, "Overall: Good", "Provided and run by:" then the provider."""
-    soup = BeautifulSoup(html, "lxml")
-    for tag in soup(["script", "style", "noscript", "nav", "header", "footer"]):
-        tag.decompose()
-    root = soup.find("main") or soup.body or soup
-    result: dict[str, Any] = {}
-    heading = root.find("h1")
-    if heading:
-        result["name"] = " ".join(heading.get_text(" ").split())
-    lines = _text_lines(root)
-    for index, line in enumerate(lines):
-        if line.lower().startswith("provided and run by"):
-            rest = line.split(":", 1)[1].strip() if ":" in line else ""
-            result["provider_name"] = rest or (lines[index + 1] if index + 1 < len(lines) else None)
-            break
-    provider_link = root.find("a", href=re.compile(r"/provider/[\w-]+"))
-    if provider_link:
-        result["provider_id"] = str(provider_link["href"]).rstrip("/").rsplit("/", 1)[-1]
-    if heading:
-        # the service type is the short line(s) just above the name ("Care home")
-        before = [
-            " ".join(str(s).split())
-            for s in heading.find_all_previous(string=True, limit=6)
-            if str(s).strip() and root in s.parents
-        ]
-        types = [t.lstrip("•- ") for t in before[:2] if len(t) < 60 and "you are here" not in t.lower()]
-        result["service_types"] = list(
-            dict.fromkeys(t[:1].upper() + t[1:].lower() for t in reversed(types) if t)
-        )
-    result["ratings"] = read_ratings("\n".join(lines))
-    return result
-
-
-def parse_reports_page(html: str, page_url: str) -> list[dict[str, Any]]:
-    """The inspections on a location's reports tab that link to a report: key, url, date, what.
-
-    Entries are read in document order: a line holding only a date ("6 November 2023")
-    starts an entry, a "During ..." line says what it was, and a link to /reports/<uuid>
-    is its report. Monthly data reviews have no report and are not documents."""
-    soup = BeautifulSoup(html, "lxml")
-    root = soup.find("main") or soup.body or soup
-    entries: list[dict[str, Any]] = []
-    keys: set[str] = set()
-    current_date: date | None = None
-    description: str | None = None
-    for node in root.descendants:
-        if isinstance(node, Tag):
-            if node.name != "a" or not node.get("href"):
-                continue
-            url = urljoin(page_url, str(node["href"]))
-            match = _REPORT_LINK.search(urlsplit(url).path + "/")
-            if match and match.group(1).lower() not in keys:
-                keys.add(match.group(1).lower())
-                entries.append(
-                    {
-                        "key": match.group(1).lower(),
-                        "url": url,
-                        "date": current_date,
-                        "description": description,
-                    }
-                )
-            continue
-        if isinstance(node, Comment):
-            continue
-        text = " ".join(str(node).split())
-        if not text:
-            continue
-        if _LONG_DATE.match(text):
-            current_date, description = parse_date(text), None
-        elif text.lower().startswith("during ") and description is None:
-            description = text
-    return entries
-
-
-def parse_assessment_page(html: str, page_url: str) -> dict[str, Any]:
-    """Title, authority, published date, ratings, scores and theme links of an assessment page."""
-    soup = BeautifulSoup(html, "lxml")
-    for tag in soup(["script", "style", "noscript", "nav", "header", "footer"]):
-        tag.decompose()
-    root = soup.find("main") or soup.body or soup
-    heading = root.find("h1")
-    title = " ".join(heading.get_text(" ").split()) if heading else ""
-    lines = _text_lines(root)
-    text = "\n".join(lines)
-    published = None
-    if match := re.search(
-        r"\b(?:published|date of publication|last updated)\s*:?\s*(\d{1,2} [A-Za-z]+ \d{4})", text, re.I
-    ):
-        published = parse_date(match.group(1))
-    themes = []
-    seen: set[str] = set()
-    for link in root.find_all("a", href=True):
-        url = urljoin(page_url, str(link["href"]))
-        match = re.search(r"-theme(\d)-[\w-]+/?$", urlsplit(url).path)
-        if match and url != page_url and url not in seen:
-            seen.add(url)
-            label = " ".join(link.get_text(" ").split())
-            themes.append({"url": url, "theme": int(match.group(1)), "title": label or urlsplit(url).path})
-    return {
-        "title": title,
-        "local_authority": title.split(":")[0].strip() if title else "",
-        "published": published,
-        "ratings": read_ratings(text),
-        "quality_statements": read_quality_statement_scores(text),
-        "theme_pages": themes,
-    }
