@@ -29,8 +29,8 @@ REAL_LINK = (
 
 
 def _page(body: str, base: str, heading: str = "Worcestershire County Council") -> str:
-    return (
-        f'<html><body><h1 class="heading--title">{heading}</h1>{body}</body></html>'.replace("{BASE}", base)
+    return f'<html><body><h1 class="heading--title">{heading}</h1>{body}</body></html>'.replace(
+        "{BASE}", base
     )
 
 
@@ -57,7 +57,9 @@ def _area_send(base: str, **extra) -> DocumentRef:
     "body",
     [
         pytest.param(REAL_LINK, id="A_fragment_alone"),
-        pytest.param(f'<ol class="timeline"><li class="timeline__day">{REAL_LINK}</li></ol>', id="B_timeline"),
+        pytest.param(
+            f'<ol class="timeline"><li class="timeline__day">{REAL_LINK}</li></ol>', id="B_timeline"
+        ),
         pytest.param(f'<ol class="timeline"><li class="event">{REAL_LINK}</li></ol>', id="C_other_li_class"),
         pytest.param(f'<ul class="timeline"><li>{REAL_LINK}</li></ul>', id="D_ul_timeline"),
         pytest.param(
@@ -75,9 +77,11 @@ def test_publication_link_read_wherever_it_sits(server, http, body):
 
 def test_renamed_link_class_is_broken_not_empty(server, http):
     # probe2 "timeline_day_but_link_class_renamed": report files linked, none a publication link
-    body = '<ol class="timeline"><li class="timeline__day">' + REAL_LINK.replace(
-        "publication-link", "report-link"
-    ) + "</li></ol>"
+    body = (
+        '<ol class="timeline"><li class="timeline__day">'
+        + REAL_LINK.replace("publication-link", "report-link")
+        + "</li></ol>"
+    )
     server.add("/provider/44/80584", _page(body, server.url))
     with pytest.raises(ListingBrokenError) as caught:
         list(make_source(server, http, providers=[{"urn": 80584}]).list_documents())
@@ -99,7 +103,9 @@ def test_council_page_with_timeline_but_no_report_is_broken(server, http):
     assert "lists no report at all" in str(caught.value)
     # the same page for a children's home (category 2) is a real "nothing published yet"
     server.add("/provider/2/SC123456", page)
-    assert list(make_source(server, http, providers=[{"urn": "SC123456", "category": 2}]).list_documents()) == []
+    assert (
+        list(make_source(server, http, providers=[{"urn": "SC123456", "category": 2}]).list_documents()) == []
+    )
 
 
 def test_council_page_without_timeline_lists_every_link(server, http, caplog):
@@ -142,8 +148,10 @@ def test_council_page_without_timeline_lists_every_link(server, http, caplog):
     ]
     # the "latest report" button repeats a listed file: listed once, and logged as a link
     # outside the publication links
-    assert any("50246981" in r.getMessage() and "outside the publication links" in r.getMessage()
-               for r in caplog.records)
+    assert any(
+        "50246981" in r.getMessage() and "outside the publication links" in r.getMessage()
+        for r in caplog.records
+    )
 
 
 def test_file_link_outside_publication_links_is_listed_and_said(server, http, caplog):
@@ -257,7 +265,7 @@ def test_contract_real_nonvisual_texts_and_kinds(shared_fixtures):
 
 
 def test_contract_real_link_fragment(shared_fixtures, server, http):
-    tag = (shared_fixtures / "ofsted" / "evidence-2026" / "send_tool_publication_link_area_send_50252437.html")
+    tag = shared_fixtures / "ofsted" / "evidence-2026" / "send_tool_publication_link_area_send_50252437.html"
     body = tag.read_text(encoding="utf-8").replace("https://files.ofsted.gov.uk", "{BASE}")
     server.add("/provider/44/80584", _page(body, server.url))
     docs = list(make_source(server, http, providers=[{"urn": 80584}]).list_documents())

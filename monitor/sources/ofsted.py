@@ -288,7 +288,12 @@ class OfstedSource(Source):
                     moved_from = provider.urn
                 url, category, found_name, urn = hit["url"], hit["category"], hit["name"], hit["urn"]
             else:
-                url, category, found_name, urn = self.provider_url(provider), provider.category, None, provider.urn
+                url, category, found_name, urn = (
+                    self.provider_url(provider),
+                    provider.category,
+                    None,
+                    provider.urn,
+                )
             response = self.http.get(url, allowed_hosts=self.allowed_hosts())
             name, reports = parse_provider_page(
                 response.text, url, provider.name or found_name, expect_reports=category == LA_CATEGORY
@@ -301,7 +306,9 @@ class OfstedSource(Source):
                 yield self._ref(report, name, urn, category, moved_from)
 
     @staticmethod
-    def _ref(report: dict[str, Any], name: str, urn: str, category: Any, moved_from: str | None) -> DocumentRef:
+    def _ref(
+        report: dict[str, Any], name: str, urn: str, category: Any, moved_from: str | None
+    ) -> DocumentRef:
         published: date | None = report["published"]
         label = report["report_type"]
         kind = report_kind(label)
@@ -346,8 +353,10 @@ class OfstedSource(Source):
                 hit["url"],
             )
             return hit
-        named = f" and no single result is named like {provider.name!r}" if provider.name else (
-            " (give the provider a `name:` so a council whose URN changed can be followed)"
+        named = (
+            f" and no single result is named like {provider.name!r}"
+            if provider.name
+            else (" (give the provider a `name:` so a council whose URN changed can be followed)")
         )
         raise ListingBrokenError(
             f"{url}: URN {provider.urn} is not among the local authority children's services in Ofsted's "
