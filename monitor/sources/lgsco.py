@@ -154,6 +154,7 @@ class LgscoSource(Source):
                     f"{expected} were expected; a result card could not be read or the page size changed",
                     url=page_url,
                 )
+            _check_authorities(refs, page_url, self.settings.authority)
             for ref in new:
                 seen[ref.key] = ref
             if len(seen) >= total:
@@ -163,7 +164,7 @@ class LgscoSource(Source):
                 f"{page_url}: read {len(seen)} different decisions but the search says it has {total} results",
                 url=page_url,
             )
-        _check_window(list(seen.values()), page_url, self.settings.authority)
+        _check_window(list(seen.values()), page_url)
         wanted = {_slug(c) for c in self.settings.categories}
         for ref in seen.values():
             if wanted and not ({ref.meta["category_slug"], _slug(ref.meta["category"])} & wanted):
@@ -193,8 +194,8 @@ class LgscoSource(Source):
 # -- the listing ------------------------------------------------------------------------
 
 
-def _check_window(refs: list[DocumentRef], page_url: str, authority: str) -> None:
-    """Checks over the whole window read: the authority and outcome filters were applied."""
+def _check_authorities(refs: list[DocumentRef], page_url: str, authority: str) -> None:
+    """A page's results are about the authority asked for: the authority filter was applied."""
     named = [ref for ref in refs if ref.meta["authority"]]
     foreign = sorted({ref.meta["authority"] for ref in named if authority.casefold() not in ref.meta["authority"].casefold()})
     if named and len(foreign) and sum(1 for r in named if r.meta["authority"] in foreign) * 2 > len(named):
@@ -206,6 +207,10 @@ def _check_window(refs: list[DocumentRef], page_url: str, authority: str) -> Non
     if foreign:
         # A joint decision or a council renamed on the site: kept, never dropped silently.
         log.warning("%s: results naming other authorities kept: %s", page_url, ", ".join(foreign))
+
+
+def _check_window(refs: list[DocumentRef], page_url: str) -> None:
+    """The whole window read is not public reports only: the outcome filter was applied."""
     if len(refs) >= _REPORTS_ONLY_MIN and all(ref.kind == "public report" for ref in refs):
         raise ListingBrokenError(
             f"{page_url}: all {len(refs)} results read are public reports; decision statements are missing, so "
@@ -251,7 +256,7 @@ def parse_results_page(html: str, page_url: str, authority: str | None = None) -
             url=page_url,
         )
     linked = {path.rsplit("/", 1)[1].replace("-", " ") for path in links}
-    shown = {" ".join(m.groups()) for m in re.finditer(r"\((\d{2}) (\d{3}) (\d{3})\)", text)}
+    shown = {" ".join(m.groups()) for m in re.finditer(r"\(\s*(\d{2}) (\d{3}) (\d{3})\s*\)", text)}
     if shown - linked:
         raise ListingBrokenError(
             f"{page_url}: the page shows decisions {', '.join(sorted(shown - linked))} without a readable link to "
@@ -316,8 +321,9 @@ def _card_to_ref(link: Tag, path: str, page_url: str, paths: dict[str, Tag]) -> 
     card_text = " ".join(_card_of(link, paths, page_url).get_text(" ", strip=True).split())
     # The heading "<Authority> (<ref>)" is the link text in the modelled cards; where the link
     # shows only the reference, the authority is read from the card text around it.
-    heading = HEADING.match(link_text) or re.search(
-        rf"(?:^|\s)(?P<authority>[A-Z][^()]*?)\s*\((?P<ref>{re.escape(reference)})\)", card_text
+    around = " ".join(link.parent.get_text(" ", strip=True).split()) if isinstance(link.parent, Tag) else ""
+    heading = HEADING.match(link_text) or re.match(
+        rf"^(?P<authority>[A-Z][^()]*?)\s*\(\s*(?P<ref>{re.escape(reference)})\s*\)", around
     )
     authority = heading.group("authority").strip() if heading else None
     if heading and heading.group(0).strip() in card_text:
