@@ -14,6 +14,7 @@ REGISTRY: dict[str, str] = {
     "feed": "monitor.sources.feed:FeedSource",
     "ofsted": "monitor.sources.ofsted:OfstedSource",
     "cqc": "monitor.sources.cqc:CqcSource",
+    "cqc_ratings": "monitor.sources.cqc_ratings:CqcRatingsSource",
     "lgsco": "monitor.sources.lgsco:LgscoSource",
     "moderngov": "monitor.sources.moderngov:ModernGovSource",
     "govuk": "monitor.sources.govuk:GovukSource",

@@ -45,10 +45,10 @@ from monitor.sources.cqc_api import (
 from monitor.sources.cqc_assessment import AssessmentReader
 from monitor.sources.cqc_pages import (
     parse_assessment_page,
-    parse_download_blocks,
     parse_location_page,
     parse_reports_page,
 )
+from monitor.sources.cqc_public import public_location_refs
 from monitor.sources.cqc_text import (
     authority_slug,
     long_date,
@@ -436,71 +436,7 @@ class CqcSource(Source):
     # -- the public location pages (no key) ---------------------------------------------
 
     def _location_refs_public(self, location_id: str) -> Iterator[DocumentRef]:
-        page_url = f"{self.base_url}/location/{location_id}"
-        reports_url = f"{page_url}/reports"
-        page = self._site_get(page_url)
-        summary = parse_location_page(page.text)
-        latest, unknown_latest = parse_download_blocks(page.text, page_url)
-        listing = self._site_get(reports_url)
-        header = parse_location_page(listing.text)
-        entries, unknown = parse_reports_page(listing.text, reports_url)
-        for where, links in ((page_url, unknown_latest), (reports_url, unknown)):
-            if links:
-                raise ListingBrokenError(
-                    f"{where}: links that look like reports but are neither /location/<id>/reports/<plan id>/overall "
-                    f"nor /reports/<report uuid>: {', '.join(links[:5])}",
-                    url=where,
-                )
-        # the page's "latest report" block names the newest report and its publication date;
-        # the reports tab may not list it yet (or at all, for an assessment)
-        by_key = {e["key"]: e for e in entries}
-        for block in latest:
-            if block["key"] in by_key:
-                by_key[block["key"]]["published"] = block["date"]
-            else:
-                entries.insert(0, {**block, "description": None, "published": block["date"]})
-                by_key[block["key"]] = entries[0]
-        if not entries:
-            raise ListingBrokenError(
-                f"{reports_url}: expected dated inspections under 'All Inspections' with links to "
-                "/reports/<report id> or /location/<id>/reports/<plan id>/overall, found none "
-                "(the page layout may have changed)",
-                url=reports_url,
-            )
-        name = summary.get("name") or header.get("name") or location_id
-        facts = {
-            "location_id": location_id,
-            "location_name": name,
-            "provider_id": summary.get("provider_id") or header.get("provider_id"),
-            "provider_name": summary.get("provider_name") or header.get("provider_name"),
-            "service_types": summary.get("service_types") or header.get("service_types") or [],
-        }
-        current = summary.get("ratings") or header.get("ratings") or {}
-        # Today's ratings are the newest report's: the one the "latest report" block links,
-        # else the newest dated entry. Older reports' ratings come from the reports (read_meta).
-        if latest:
-            newest = by_key[latest[0]["key"]]
-        else:
-            newest = max((e for e in entries if e["date"]), key=lambda e: e["date"], default=entries[0])
-        for entry in entries:
-            published = entry.get("published") or entry["date"]
-            assessment = entry["style"] == "assessment"
-            yield DocumentRef(
-                key=entry["key"],
-                url=entry["url"],
-                title=f"{name}: CQC {'assessment' if assessment else 'inspection'} report ({long_date(published)})",
-                published=published,
-                kind="assessment report" if assessment else "inspection report",
-                meta={
-                    **facts,
-                    "report_date": published.isoformat() if published else None,
-                    "inspection_type": entry["description"],
-                    "ratings": dict(current) if entry is newest else {},
-                },
-            )
-
-    def _site_get(self, url: str) -> Response:
-        return self.http.get(url, allowed_hosts=self.allowed_hosts())
+        return public_location_refs(self, location_id)
 
     # -- reading documents --------------------------------------------------------------
 
