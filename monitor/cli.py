@@ -244,8 +244,9 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 def _probe(name: str, adapter) -> int:  # type: ignore[no-untyped-def]
     from monitor.errors import BlockedError, FetchError, ListingBrokenError
 
+    what = "fact(s) read" if adapter.cross_check else "document(s) listed"
     try:
-        count = sum(1 for _ in adapter.list_documents())
+        count = len(adapter.cross_check_facts()) if adapter.cross_check else sum(1 for _ in adapter.list_documents())
     except BlockedError as exc:
         print(f"probe {name}: BLOCKED by the publisher: {exc}\n  what to try: {exc.hint}")
         return EXIT_FAILED
@@ -255,7 +256,7 @@ def _probe(name: str, adapter) -> int:  # type: ignore[no-untyped-def]
     except FetchError as exc:
         print(f"probe {name}: FAILED: {exc}")
         return EXIT_FAILED
-    print(f"probe {name}: ok, {count} document(s) listed")
+    print(f"probe {name}: ok, {count} {what}")
     if count == 0:
         print(f"  note: {name} lists nothing right now; check the identifiers if you expected reports")
     return EXIT_OK
@@ -311,7 +312,34 @@ def cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def document_json(doc, versions: int) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def document_status(doc, latest_error: str | None = None) -> str:  # type: ignore[no-untyped-def]
+    """ok, error or removed: a document whose last download failed, or whose latest version
+    could not be read, is "error", so a script never reads "ok" beside an error."""
+    if doc.status == "removed":
+        return "removed"
+    if doc.status == "error" or doc.error or latest_error:
+        return "error"
+    return doc.status
+
+
+def latest_read_errors(session) -> dict[int, str]:  # type: ignore[no-untyped-def]
+    """document id -> the reading error of its latest version, for documents that have one."""
+    from sqlalchemy import and_, func, select
+
+    from monitor.store.models import VersionRow
+
+    latest = (
+        select(VersionRow.document_id, func.max(VersionRow.number).label("n")).group_by(VersionRow.document_id).subquery()
+    )
+    query = (
+        select(VersionRow.document_id, VersionRow.extract_error)
+        .join(latest, and_(VersionRow.document_id == latest.c.document_id, VersionRow.number == latest.c.n))
+        .where(VersionRow.extract_error.is_not(None))
+    )
+    return dict(session.execute(query).all())
+
+
+def document_json(doc, versions: int, latest_error: str | None = None) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """The public shape of a document (`monitor documents --json`)."""
     return {
         "source": doc.source.name,
@@ -324,8 +352,8 @@ def document_json(doc, versions: int) -> dict[str, Any]:  # type: ignore[no-unty
         "first_seen": _iso(doc.first_seen),
         "last_seen": _iso(doc.last_seen),
         "last_changed": _iso(doc.last_changed),
-        "status": doc.status,
-        "error": doc.error,
+        "status": document_status(doc, latest_error),
+        "error": doc.error or (f"text not extracted: {latest_error}" if latest_error else None),
         "gone_since": _iso(doc.gone_since),
         "meta": doc.meta or {},
     }
@@ -345,7 +373,8 @@ def cmd_documents(args: argparse.Namespace) -> int:
         counts = dict(
             session.execute(select(VersionRow.document_id, func.count()).group_by(VersionRow.document_id)).all()
         )
-        data = [document_json(doc, counts.get(doc.id, 0)) for doc in session.scalars(query)]
+        errors = latest_read_errors(session)
+        data = [document_json(doc, counts.get(doc.id, 0), errors.get(doc.id)) for doc in session.scalars(query)]
     if args.json:
         _print_json(data)
         return EXIT_OK
@@ -577,9 +606,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_more_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
     """Commands from the delivery and operations modules."""
-    from monitor import cli_ops
+    from monitor import cli_capture, cli_ops
 
     cli_ops.register(add)
+    cli_capture.register(add)
 
 
 def _setup_logging(args: argparse.Namespace) -> None:

@@ -19,6 +19,7 @@ EVENT_TYPES = (
     "source_failing",
     "source_recovered",
     "source_broken",
+    "cross_check_mismatch",
 )
 
 

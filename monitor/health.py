@@ -43,7 +43,7 @@ def record_outcome(store: Store, config: Config, source_id: int, outcome: Source
         source.last_run_at = now
         source.last_duration = outcome.duration
         previous_health = source.health
-        details = {"error": outcome.error, "hint": outcome.hint, "health": outcome.status}
+        details = {"error": outcome.error, "hint": outcome.hint, "health": outcome.status, "evidence": outcome.evidence}
         if outcome.status == "ok":
             if source.failure_alerted:
                 record_event(

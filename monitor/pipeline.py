@@ -21,8 +21,9 @@ from sqlalchemy.exc import OperationalError
 
 from monitor.config import Config, SourceConfig
 from monitor.detection import change_details, detect_for_version
-from monitor.errors import BlockedError, FetchError, ListingBrokenError
+from monitor.errors import BlockedError, ConfigError, FetchError, ListingBrokenError
 from monitor.events import record_event
+from monitor.evidence import RecordingHttp, jsonable, ref_json, save_evidence, write_bundle
 from monitor.extract import Extracted, Extractor
 from monitor.health import record_outcome
 from monitor.http import HttpClient
@@ -55,6 +56,8 @@ class SourceOutcome:
     blocked_documents: int = 0
     error: str | None = None
     hint: str | None = None
+    #: where the answers behind a broken or blocked listing were saved (data/evidence/...)
+    evidence: str | None = None
     duration: float = 0.0
     baseline: bool = False
 
@@ -78,6 +81,10 @@ class PassResult:
     @property
     def all_failed(self) -> bool:
         return bool(self.outcomes) and all(o.failed for o in self.outcomes)
+
+
+class _Done(Exception):
+    """A cross-check source's pass is complete (it has no documents to process)."""
 
 
 @dataclass
@@ -159,8 +166,11 @@ class Pipeline:
         # sources on one host run one after another (the per-host delay serialises them
         # anyway); different hosts run side by side
         groups: dict[str, list[SourceConfig]] = {}
+        # cross-checks compare with what the other sources stored: they go last
+        cross_checks = [s for s in chosen if s.source_class.cross_check]
         for src in chosen:
-            groups.setdefault(self._host_key(src), []).append(src)
+            if src not in cross_checks:
+                groups.setdefault(self._host_key(src), []).append(src)
 
         def run_group(group: list[SourceConfig]) -> list[SourceOutcome]:
             outcomes = []
@@ -181,6 +191,7 @@ class Pipeline:
                 with ThreadPoolExecutor(max_workers=min(self.workers, len(groups))) as pool:
                     for outcomes in pool.map(run_group, groups.values()):
                         result.outcomes.extend(outcomes)
+            result.outcomes.extend(run_group(cross_checks))
         finally:
             if self._own_extractor:
                 self.extractor.close()
@@ -197,10 +208,6 @@ class Pipeline:
         where = src.common.base_url or getattr(src.settings, "url", None) or src.source_class.default_base_url
         return host_of(where or "") or src.name
 
-    def build_source(self, src: SourceConfig) -> Source:
-        """The adapter for one configured source, wired to the shared client."""
-        return build_source(src, self.http, today=self.today)
-
     def run_source(self, src: SourceConfig) -> SourceOutcome:
         """List one source, store what is new or changed, record events and health."""
         started = time.monotonic()
@@ -213,9 +220,16 @@ class Pipeline:
             # until a pass over the source has completed, everything found is the baseline (a
             # first pass cut short by a crash or shutdown must not turn into a flood of alerts)
             outcome.baseline = row.last_ok_at is None
+        recorder = RecordingHttp(self.http)
+        adapter: Source | None = None
+        listed: list[DocumentRef] = []
         try:
-            adapter = self.build_source(src)
+            adapter = build_source(src, recorder, today=self.today)  # type: ignore[arg-type]
+            if adapter.cross_check:
+                self._cross_check(src, source_id, adapter, recorder, outcome)
+                raise _Done
             refs = self._dedupe(adapter.list_documents())
+            listed = refs
             outcome.listed = len(refs)
             if previous_count and (not refs or (previous_count >= 10 and len(refs) < previous_count * BROKEN_SHARE)):
                 raise ListingBrokenError(
@@ -226,14 +240,23 @@ class Pipeline:
                 if self.should_stop():
                     raise FetchError(ref.url, "pass interrupted (shutting down)")
                 self._process(src, source_id, adapter, ref, outcome)
-            if adapter.complete_listing:
+            incomplete = getattr(adapter, "listing_incomplete", False)
+            if adapter.complete_listing and not incomplete:
                 self._mark_removed(source_id, {r.key for r in refs}, outcome)
 
+        except _Done:
+            pass
         except BlockedError as exc:
             outcome.status, outcome.error, outcome.hint = "blocked", f"blocked by the publisher: {exc}", exc.hint
+            outcome.evidence = self._save_evidence(src, outcome.error, recorder)
         except ListingBrokenError as exc:
             outcome.status, outcome.error = "broken", f"listing looks broken: {exc}"
-            outcome.hint = "the publisher may have changed its site; check the page in a browser and report it"
+            outcome.evidence = self._save_evidence(src, outcome.error, recorder)
+            outcome.hint = (
+                "the publisher may have changed its site; check the page in a browser, then run "
+                f"`monitor capture {src.name}` and attach the folder to a bug report"
+                + (f" (the answers are saved in {outcome.evidence})" if outcome.evidence else "")
+            )
         except FetchError as exc:
             outcome.status, outcome.error = "failing", str(exc)
             outcome.hint = "the site may be down or unreachable; the next pass tries again"
@@ -243,6 +266,8 @@ class Pipeline:
             log.exception("source %s failed", src.name)
             outcome.status, outcome.error = "failing", f"{type(exc).__name__}: {exc}"
             outcome.hint = "this looks like a bug in the monitor; please report it with the log"
+        if outcome.status == "ok" and outcome.baseline:
+            self._capture_first_pass(src, recorder, listed)
         if self.should_stop() and outcome.status != "ok":
             # a shutdown is not the publisher failing: no failure streak, no alert
             outcome.status, outcome.hint = "interrupted", None
@@ -261,6 +286,78 @@ class Pipeline:
         return outcome
 
     # -- pieces --------------------------------------------------------------------------
+
+    def _save_evidence(self, src: SourceConfig, reason: str, recorder: RecordingHttp) -> str | None:
+        """Save every answer the adapter was given this pass; the bundle's path, or None."""
+        if not recorder.exchanges:
+            return None
+        folder = save_evidence(
+            self.config.data_dir, src.name, src.kind, reason, list(recorder.exchanges), self.http.settings.user_agent
+        )
+        if folder is None:
+            log.warning("%s: the evidence of this failure could not be saved under %s", src.name, self.config.data_dir)
+            return None
+        return str(folder)
+
+    def _capture_first_pass(self, src: SourceConfig, recorder: RecordingHttp, refs: list[DocumentRef]) -> None:
+        """Keep the publisher's answers of a source's first good pass under data/captures/: real
+        fixtures from the user's own machine, for a bug report or the contract tests."""
+        if not recorder.exchanges:
+            return
+        stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+        folder = self.config.data_dir / "captures" / f"{src.name}-first-pass-{stamp}"
+        try:
+            write_bundle(
+                folder,
+                source=src.name,
+                kind=src.kind,
+                reason="the first good pass over this source: the publisher's answers as the monitor read them",
+                exchanges=list(recorder.exchanges),
+                user_agent=self.http.settings.user_agent,
+                listing={"refs": [ref_json(r) for r in refs]},
+            )
+        except OSError as exc:
+            log.warning("%s: the first pass's answers could not be kept in %s: %s", src.name, folder, exc)
+
+    def _cross_check(
+        self, src: SourceConfig, source_id: int, adapter: Source, recorder: RecordingHttp, outcome: SourceOutcome
+    ) -> None:
+        """Read a cross-check source's facts and compare them with the source they check."""
+        from monitor.crosscheck import check
+
+        checked_name = getattr(src.settings, "checks", None)
+        checked = next((s for s in self.config.sources if s.name == checked_name), None)
+        if checked is None:
+            raise ConfigError(f"sources: {src.name}.checks: no source named {checked_name!r} in the configuration")
+        facts = adapter.cross_check_facts()
+        outcome.listed = len(facts)
+        if not facts:
+            raise ListingBrokenError(f"{src.name}: the cross-check gave no facts about the watched subjects")
+        with self.store.session() as session:
+            row = session.scalar(select(SourceRow).where(SourceRow.name == checked.name))
+            never_ok = row is None or row.last_ok_at is None
+        if never_ok:
+            # nothing to compare with yet: the checked source's own health says why
+            log.info("%s: %s has not completed a pass yet; cross-check deferred", src.name, checked.name)
+            return
+        mismatches = check(self.store, source_id, checked.name, checked.kind, facts)
+        if mismatches:
+            evidence = self._save_evidence(src, f"{len(mismatches)} disagreement(s) with {checked.name}", recorder)
+            if evidence:
+                self._note_evidence(source_id, evidence, len(mismatches))
+        outcome.new = len(mismatches)
+
+    def _note_evidence(self, source_id: int, evidence: str, count: int) -> None:
+        """Attach the saved bundle to the newest `count` mismatch events of this source."""
+        with self.store.session() as session:
+            rows = session.scalars(
+                select(EventRow)
+                .where(EventRow.source_id == source_id, EventRow.type == "cross_check_mismatch")
+                .order_by(EventRow.id.desc())
+                .limit(count)
+            )
+            for row in rows:
+                row.details = {**(row.details or {}), "evidence": evidence}
 
     @staticmethod
     def _dedupe(refs: Iterable[DocumentRef]) -> list[DocumentRef]:
@@ -389,7 +486,7 @@ class Pipeline:
         doc.published = ref.published or doc.published
         doc.fingerprint = ref.fingerprint
         if ref.meta:
-            doc.meta = {**(doc.meta or {}), **_jsonable(ref.meta)}
+            doc.meta = {**(doc.meta or {}), **jsonable(ref.meta)}
         doc.last_seen = now
         if doc.status == "removed":
             doc.status, doc.gone_since = "ok", None
@@ -402,7 +499,7 @@ class Pipeline:
             title=ref.title,
             kind=ref.kind,
             published=ref.published,
-            meta=_jsonable(ref.meta),
+            meta=jsonable(ref.meta),
             fingerprint=ref.fingerprint,
             first_seen=now,
             last_seen=now,
@@ -507,12 +604,12 @@ class Pipeline:
                 text_sha256=text_sha,
                 pages=len(extracted.pages),
                 extract_error=extracted.error,
-                meta=_jsonable(extracted.meta),
+                meta=jsonable(extracted.meta),
             )
             session.add(version)
             session.flush()
             # a reader that found nothing must not wipe what the listing said (CQC ratings)
-            found = {k: v for k, v in _jsonable(extracted.meta).items() if v not in ({}, [], None, "")}
+            found = {k: v for k, v in jsonable(extracted.meta).items() if v not in ({}, [], None, "")}
             doc.meta = {**(doc.meta or {}), **found}
             doc.last_checked = now
             doc.status = "ok"
@@ -602,17 +699,6 @@ def build_source(src: SourceConfig, http: HttpClient, *, today: date | None = No
         extra=extra,
     )
     return src.source_class(src.settings, context)
-
-
-def _jsonable(value: Any) -> Any:
-    """Meta made JSON-safe (dates as ISO strings)."""
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return value
 
 
 def run_pass(config: Config, store: Store, names: Iterable[str] | None = None, **kwargs: Any) -> PassResult:

@@ -82,7 +82,8 @@ def _problem_event_view(event: dict[str, Any]) -> dict[str, Any]:
         "publisher": publisher_label(event.get("source_kind")),
         "what": item["type_label"],
         "time": _local_time(event),
-        "error": one_line(details.get("error")),
+        # a cross-check has no error of its own: its summary names both roads and the problem
+        "error": one_line(details.get("error") or (event.get("summary") if details.get("checks") else None)),
         "hint": one_line(details.get("hint")),
         "severity": event.get("severity") or "normal",
     }

@@ -40,6 +40,7 @@ _MAIN_TYPE = {
     "rating_change": 3,
     "phrase_match": 4,
     "source_broken": 5,
+    "cross_check_mismatch": 5,
     "source_failing": 6,
     "source_error": 7,
     "source_recovered": 8,
@@ -51,11 +52,12 @@ TYPE_LABELS = {
     "rating_change": "Rating change",
     "phrase_match": "Phrase match",
     "source_broken": "Source broken",
+    "cross_check_mismatch": "Cross-check disagrees",
     "source_failing": "Source failing",
     "source_error": "Source error",
     "source_recovered": "Source recovered",
 }
-PROBLEM_TYPES = {"source_error", "source_failing", "source_broken", "source_recovered"}
+PROBLEM_TYPES = {"source_error", "source_failing", "source_broken", "source_recovered", "cross_check_mismatch"}
 
 
 def publisher_label(source_kind: str | None) -> str:
@@ -293,7 +295,7 @@ def item_view(group: Group, data_dir: Path | None = None) -> dict[str, Any]:
     problem = None
     if main.get("type") in PROBLEM_TYPES:
         problem = {
-            "error": one_line(details.get("error")),
+            "error": one_line(details.get("error") or main.get("summary")),
             "hint": one_line(details.get("hint")),
             "health": one_line(details.get("health")),
         }
