@@ -13,9 +13,11 @@ REGISTRY: dict[str, str] = {
     "page": "monitor.sources.page:PageSource",
     "feed": "monitor.sources.feed:FeedSource",
     "ofsted": "monitor.sources.ofsted:OfstedSource",
+    "ofsted_outcomes": "monitor.sources.ofsted_outcomes:OfstedOutcomesSource",
     "cqc": "monitor.sources.cqc:CqcSource",
     "cqc_ratings": "monitor.sources.cqc_ratings:CqcRatingsSource",
     "lgsco": "monitor.sources.lgsco:LgscoSource",
+    "lgsco_performance": "monitor.sources.lgsco_performance:LgscoPerformanceSource",
     "moderngov": "monitor.sources.moderngov:ModernGovSource",
     "govuk": "monitor.sources.govuk:GovukSource",
 }
