@@ -135,7 +135,7 @@ def read_overall_percentage(text: str) -> int | None:
     The page wording was never captured, so only a percentage within a few words after
     "overall" and "score" counts; anything else is left unread rather than guessed."""
     match = re.search(
-        r"\boverall\b[^.%\n]{0,40}?\bscore\b\s*:?\s*(?:of\s+)?(\d{1,3})\s?%", flatten(text), re.I
+        r"\boverall\b[^.%\n]{0,40}?\bscore\b\s*(?::|\bis\b|\bwas\b|\bof\b)?\s*(\d{1,3})\s?%", flatten(text), re.I
     )
     if match and 0 <= int(match.group(1)) <= 100:
         return int(match.group(1))
