@@ -18,6 +18,9 @@ class FetchError(MonitorError):
         self.url = url
         self.reason = reason
         self.status = status
+        #: the head of an error answer's body and its headers, when the server sent one
+        self.answer_body: bytes | None = None
+        self.answer_headers: dict[str, str] = {}
         super().__init__(f"{url}: {reason}")
 
 

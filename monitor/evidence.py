@@ -158,8 +158,20 @@ class RecordingHttp:
         self.exchanges: deque[Exchange] = deque(maxlen=limit)
 
     def get(self, url: str, **kwargs: Any) -> Response:
-        """HttpClient.get, recording the answer."""
-        response = self._http.get(url, **kwargs)
+        """HttpClient.get, recording the answer (an error answer's head too)."""
+        from monitor.errors import FetchError
+
+        try:
+            response = self._http.get(url, **kwargs)
+        except FetchError as exc:
+            if exc.answer_body is not None and exc.status is not None:
+                body = exc.answer_body
+                headers = {k: v for k, v in exc.answer_headers.items() if k.lower() not in _DROPPED_HEADERS}
+                with self._lock:
+                    self.exchanges.append(
+                        Exchange(redact_url(exc.url), exc.status, headers, body, _now(), hashlib.sha256(body).hexdigest(), len(body))
+                    )
+            raise
         if kwargs.get("to_dir") is None and response.path is None:
             with self._lock:
                 self.exchanges.append(exchange_from(response))

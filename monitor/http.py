@@ -463,10 +463,10 @@ class HttpClient:
             raise _Retryable(f"HTTP {status} {resp.reason or ''}".strip(), resp)
         if status in (401, 403):
             self._record(RequestRecord(final, status, started, 0, conditional))
-            raise BlockedError(final, f"HTTP {status}: the publisher refused the request", status)
+            raise _with_answer(BlockedError(final, f"HTTP {status}: the publisher refused the request", status), resp)
         if status >= 400:
             self._record(RequestRecord(final, status, started, 0, conditional))
-            raise FetchError(final, f"HTTP {status} {resp.reason or ''}".strip(), status)
+            raise _with_answer(FetchError(final, f"HTTP {status} {resp.reason or ''}".strip(), status), resp)
 
         declared = resp.headers.get("Content-Length")
         cap = self.settings.max_download_bytes
@@ -585,6 +585,17 @@ def _iter_body(resp: requests.Response) -> Iterable[bytes]:
         if not chunk:
             return
         yield chunk
+
+
+def _with_answer(exc: FetchError, resp: requests.Response) -> FetchError:
+    """The error with the head of the refusal's body and its headers (at most 64 KiB), kept as
+    evidence of what the publisher said."""
+    try:
+        exc.answer_body = resp.raw.read(_BODY_CHUNK, decode_content=True) or b""
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError):
+        exc.answer_body = b""
+    exc.answer_headers = dict(resp.headers)
+    return exc
 
 
 def _error_page_is_challenge(resp: requests.Response) -> bool:

@@ -212,3 +212,17 @@ def test_cross_check_mismatch_reaches_the_digest(facts_kind, tmp_path):
     assert "cross-check disagrees: harrow-ofsted disagrees with ofsted-statistics" in text
     assert "no document dated on or after 2025-08-01" in text
     assert json.dumps(text)  # plain text, no exceptions
+
+
+def test_a_refusal_is_kept_as_evidence_with_its_page(reports, tmp_path):
+    monitor = Monitor(tmp_path, config_yaml(PAGE_SOURCE.format(url=reports.url)))
+    assert monitor.run("run")[0] == 0
+    refusal = "<html><body><h1>Access denied</h1><p>Reference 18.2f</p></body></html>"
+    reports.add("/reports", refusal, status=403)
+    assert monitor.run("run")[0] == 1
+    (status,) = monitor.json("status")
+    assert status["health"] == "blocked"
+    (folder,) = (monitor.data_dir / "evidence" / "council-reports").iterdir()
+    bundle = read_bundle(folder)
+    assert bundle.answers[0]["status"] == 403
+    assert bundle.body(f"{reports.url}/reports") == refusal.encode()
