@@ -22,8 +22,11 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 PUBLISHERS = {
     "ofsted": "Ofsted",
+    "ofsted_outcomes": "Ofsted",
     "cqc": "CQC",
+    "cqc_ratings": "CQC",
     "lgsco": "Ombudsman",
+    "lgsco_performance": "Ombudsman",
     "moderngov": "Council committees",
     "govuk": "GOV.UK",
     "page": "Web page",
