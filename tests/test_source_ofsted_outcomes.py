@@ -424,3 +424,32 @@ def test_warnings_name_the_assets_host(http):
     assert len(notes) == 2
     assert "column names are only partly confirmed" in notes[0]
     assert "assets.publishing.service.gov.uk" in notes[1]
+
+
+def test_facts_through_the_pipelines_cross_check(server, http):
+    # the lead's monitor/crosscheck.find_mismatches on documents as the ofsted source stores
+    # them (listing meta merged with the report's meta): agreement gives nothing, a grade the
+    # statistics disagree with, or a report the source never listed, gives a mismatch
+    from types import SimpleNamespace
+
+    from monitor.crosscheck import find_mismatches
+
+    server.add(ODS_PATH, make_ods({"Inspections_as_at_31_March": AS_AT}), content_type=ODS_TYPE)
+    govuk(server, [attachment(server, ODS_PATH, ODS_TYPE)])
+    facts = make_source(server, http, urns=[80499], local_authorities=["Harrow"]).cross_check_facts()
+    judgements = {f.field: f.value for f in facts}
+
+    def doc(published, **grades):
+        meta = {"urn": "80499", "published": published.isoformat(), "judgements": {**judgements, **grades}}
+        return SimpleNamespace(status="ok", meta=meta, published=published, key="k", url="u", title="t")
+
+    assert (
+        find_mismatches(facts, [doc(date(2020, 3, 16), overall="good"), doc(date(2025, 3, 4))], "ofsted")
+        == []
+    )
+    wrong = find_mismatches(facts, [doc(date(2025, 3, 4), care_leavers="good")], "ofsted")
+    assert [(m.fact.field, m.problem) for m in wrong] == [
+        ("care_leavers", "care_leavers: good where the cross-check says inadequate")
+    ]
+    missed = find_mismatches(facts, [doc(date(2020, 3, 16))], "ofsted")
+    assert {m.problem for m in missed} == {"no document dated on or after 2025-03-04"}
