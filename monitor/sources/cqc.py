@@ -160,6 +160,12 @@ class CqcSource(Source):
                 "the list of local authority assessments is inferred (the live page may not carry "
                 "the links); set assessment_url to the assessment's page"
             )
+        if self.settings.assessment_url:
+            notes.append(
+                "how the assessment page states its overall rating and date is inferred (no raw page "
+                "was captured); the rating is also looked for on its /summary page, and a page "
+                "stating none is reported broken"
+            )
         return notes
 
     # -- listing ------------------------------------------------------------------------
