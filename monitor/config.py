@@ -34,6 +34,7 @@ COMMON_SOURCE_KEYS = {
     "recheck_days",
     "baseline_alerts",
     "description",
+    "role",
 }
 Severity = Literal["urgent", "normal", "info"]
 
@@ -48,6 +49,17 @@ def _check_cron(value: str) -> str:
     except ValueError as exc:
         raise ValueError(f"bad cron expression {value!r}: {exc}") from None
     return value
+
+
+class ResponseSettings(BaseModel):
+    """How council answers are linked to findings (`settings.responses`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    #: a paper naming a finding's topic without a date answers the newest finding of that
+    #: topic only if it came at most this many days after it
+    window_days: int = Field(180, ge=1)
+    #: a finding with no answer after this many days is flagged in the digest
+    unanswered_days: int = Field(90, ge=1)
 
 
 class Settings(BaseModel):
@@ -77,6 +89,7 @@ class Settings(BaseModel):
     email: EmailSettings | None = None
     phrases: list[PhraseRule] | None = None
     digest: DigestSettings = DigestSettings()
+    responses: ResponseSettings = ResponseSettings()
     feed_size: int = Field(50, ge=1)
     feed_title: str = "report-monitor"
     feed_link: str = "https://example.invalid/report-monitor"
@@ -110,6 +123,9 @@ class SourceCommon(BaseModel):
     recheck_days: float | None = Field(None, ge=0)
     baseline_alerts: bool | None = None
     description: str | None = None
+    #: finding (holds the council to account), answer (the council's papers and news) or none;
+    #: by default from the kind (monitor/responses.py)
+    role: Literal["finding", "answer", "none"] | None = None
 
     @field_validator("kind")
     @classmethod

@@ -20,6 +20,7 @@ EVENT_TYPES = (
     "source_recovered",
     "source_broken",
     "cross_check_mismatch",
+    "response",
 )
 
 

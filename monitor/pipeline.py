@@ -162,6 +162,7 @@ class Pipeline:
         else:
             chosen = [self.config.source(n) for n in names]
         result = PassResult()
+        pass_started = utcnow()
         self.store.blobs.clear_stale_temp(older_than=2 * self.config.settings.download_deadline)
         # sources on one host run one after another (the per-host delay serialises them
         # anyway); different hosts run side by side
@@ -192,6 +193,7 @@ class Pipeline:
                     for outcomes in pool.map(run_group, groups.values()):
                         result.outcomes.extend(outcomes)
             result.outcomes.extend(run_group(cross_checks))
+            self._link_responses(pass_started)
         finally:
             if self._own_extractor:
                 self.extractor.close()
@@ -286,6 +288,17 @@ class Pipeline:
         return outcome
 
     # -- pieces --------------------------------------------------------------------------
+
+    def _link_responses(self, since: datetime) -> None:
+        """Link the council papers stored in this pass to the findings they answer."""
+        from monitor.responses import link_new_answers
+
+        try:
+            link_new_answers(self.config, self.store, since)
+        except OperationalError:
+            raise
+        except Exception:  # noqa: BLE001 - a linking bug must not cost the pass its alerts
+            log.exception("linking council answers to findings failed; the documents are stored")
 
     def _save_evidence(self, src: SourceConfig, reason: str, recorder: RecordingHttp) -> str | None:
         """Save every answer the adapter was given this pass; the bundle's path, or None."""

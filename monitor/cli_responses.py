@@ -1,0 +1,46 @@
+"""`monitor responses`: each finding with the council papers that answered it."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from monitor.cli import EXIT_OK, _print_json, _table, _today_override, open_session
+
+
+def cmd_responses(args: argparse.Namespace) -> int:
+    """List findings, their answers and the days each took; unanswered ones with their age."""
+    from monitor.responses import responses_report
+
+    with open_session(args) as (config, store, _session):
+        report = responses_report(config, store, today=_today_override())
+    if args.source:
+        report = [r for r in report if r["finding"]["source"] == args.source]
+    if args.unanswered:
+        report = [r for r in report if not r["responses"]]
+    if args.json:
+        _print_json(report)
+        return EXIT_OK
+    if not report:
+        print("no findings stored yet")
+        return EXIT_OK
+    rows = []
+    for row in report:
+        finding = row["finding"]
+        first = [finding["source"], (finding["title"] or "")[:50], finding["published"] or ""]
+        if not row["responses"]:
+            age = row["unanswered_days"]
+            rows.append([*first, "no answer yet" + (f" ({age} days)" if age is not None else ""), ""])
+        for i, response in enumerate(row["responses"]):
+            days = response["days_after"]
+            rows.append([*(first if i == 0 else ["", "", ""]), (response["title"] or "")[:50], "" if days is None else str(days)])
+    print(_table(rows, ["finding source", "finding", "published", "answered by", "days"]))
+    return EXIT_OK
+
+
+def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+    """Add `responses` to the parser."""
+    p = add("responses", cmd_responses, "Show each finding with the council papers that answered it and the days it took.")
+    p.add_argument("--source", metavar="NAME", help="only findings of this source")
+    p.add_argument("--unanswered", action="store_true", help="only findings nobody has answered yet")
+    p.add_argument("--json", action="store_true")
