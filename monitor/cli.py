@@ -198,6 +198,12 @@ def format_summary(result) -> str:  # type: ignore[no-untyped-def]
             text += f"\n- {o.name} ({o.status}): {o.error}"
             if o.hint:
                 text += f"\n  what to try: {o.hint}"
+    partial = [o for o in result.outcomes if o.incomplete and not o.failed]
+    if partial:
+        text += "\n\nChecked, but part of the listing could not be read (nothing was marked removed):"
+        for o in partial:
+            for reason in o.incomplete[:5]:
+                text += f"\n- {o.name}: {reason}"
     if result.deliveries_sent:
         text += f"\n\n{result.deliveries_sent} alert email(s) sent."
     for err in result.delivery_errors:

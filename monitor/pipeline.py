@@ -58,6 +58,8 @@ class SourceOutcome:
     hint: str | None = None
     #: where the answers behind a broken or blocked listing were saved (data/evidence/...)
     evidence: str | None = None
+    #: why part of an otherwise good listing could not be read (nothing was marked removed)
+    incomplete: list[str] = field(default_factory=list)
     duration: float = 0.0
     baseline: bool = False
 
@@ -243,6 +245,11 @@ class Pipeline:
                     raise FetchError(ref.url, "pass interrupted (shutting down)")
                 self._process(src, source_id, adapter, ref, outcome)
             incomplete = getattr(adapter, "listing_incomplete", False)
+            if incomplete:
+                # part of the listing could not be read (a meeting's pack page): what was read
+                # is stored, nothing is marked removed, and the pass says so
+                outcome.incomplete = [str(r) for r in getattr(adapter, "incomplete_reasons", [])] or ["part of the listing could not be read"]
+                log.warning("%s: listing incomplete: %s", src.name, "; ".join(outcome.incomplete))
             if adapter.complete_listing and not incomplete:
                 self._mark_removed(source_id, {r.key for r in refs}, outcome)
 

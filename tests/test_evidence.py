@@ -226,3 +226,23 @@ def test_a_refusal_is_kept_as_evidence_with_its_page(reports, tmp_path):
     bundle = read_bundle(folder)
     assert bundle.answers[0]["status"] == 403
     assert bundle.body(f"{reports.url}/reports") == refusal.encode()
+
+
+def test_a_listing_read_in_part_says_so_and_removes_nothing(tmp_path):
+    from scenario_sites import moderngov_site
+
+    with PublisherServer() as server:
+        site = moderngov_site(server)
+        site.day1()
+        # with meeting packs on, each meeting's HTML page is read too; this server has none
+        config = config_yaml(site.source_yaml.replace("meeting_packs: false", "meeting_packs: true"))
+        monitor = Monitor(tmp_path, config)
+        code, out, err = monitor.run("run", env=site.env)
+        assert code == 0, out + err
+        assert "part of the listing could not be read (nothing was marked removed)" in out
+        assert "harrow-committees: " in out.split("could not be read")[-1]
+        assert {d["key"] for d in monitor.documents()} == set(site.baseline)
+        # ModernGov's listing is a window and this one was read in part: no pass removes anything
+        site.day2()
+        monitor.run("run", env=site.env)
+    assert of_type(monitor.events(), "removed") == []

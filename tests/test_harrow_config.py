@@ -15,11 +15,13 @@ def test_harrow_sources_are_valid_and_flag_unconfirmed_identifiers(tmp_path):
     shutil.copy(REPO_CONFIG, monitor.config_path)
     code, out, err = monitor.run("check-config")
     assert code == 0, err
-    assert "5 source(s)" in out
+    assert "7 source(s)" in out
     for name, kind in [
         ("ofsted-harrow-childrens-services", "ofsted"),
+        ("ofsted-harrow-outcomes-statistics", "ofsted_outcomes"),
         ("cqc-harrow-adult-social-care", "cqc"),
         ("ombudsman-harrow", "lgsco"),
+        ("ombudsman-harrow-performance", "lgsco_performance"),
         ("harrow-committees", "moderngov"),
         ("govuk-harrow-improvement-notices", "govuk"),
     ]:
