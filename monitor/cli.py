@@ -285,6 +285,9 @@ def cmd_status(args: argparse.Namespace) -> int:
             session.execute(select(DocumentRow.source_id, func.count()).group_by(DocumentRow.source_id)).all()
         )
         rows_by_name = {r.name: r for r in session.scalars(select(SourceRow))}
+        from monitor.timeliness import lag_by_source
+
+        lags = lag_by_source(session)
         data = []
         for src in config.sources:
             row = rows_by_name.get(src.name)
@@ -300,16 +303,26 @@ def cmd_status(args: argparse.Namespace) -> int:
                     "documents": counts.get(row.id, 0) if row else 0,
                     "last_error": row.last_error if row else None,
                     "hint": row.last_hint if row else None,
+                    "lag_days": lags.get(row.id) if row else None,
                 }
             )
     if args.json:
         _print_json(data)
         return EXIT_OK
+    from monitor.timeliness import lag_text
+
     rows = [
-        [d["source"], d["health"], d["last_ok"] or "never", str(d["consecutive_failures"]), str(d["documents"])]
+        [
+            d["source"],
+            d["health"],
+            d["last_ok"] or "never",
+            str(d["consecutive_failures"]),
+            str(d["documents"]),
+            lag_text(d["lag_days"]),
+        ]
         for d in data
     ]
-    print(_table(rows, ["source", "health", "last success", "failures", "documents"]))
+    print(_table(rows, ["source", "health", "last success", "failures", "documents", "found after publication"]))
     for d in data:
         if d["last_error"]:
             print(f"\n{d['source']}: {d['last_error']}")

@@ -529,10 +529,14 @@ class Pipeline:
         session.flush()
         return doc
 
-    def _severity(self, src: SourceConfig, default: str, baseline: bool) -> str:
-        """A new_document event's severity: info in a baseline, else the source's `severity`."""
+    def _severity(self, src: SourceConfig, default: str, baseline: bool, ref: DocumentRef | None = None) -> str:
+        """A new_document event's severity: info in a baseline, else what the listing says of
+        this document (an Ombudsman category's severity), else the source's `severity`."""
         if baseline:
             return "info"
+        listed = (ref.meta or {}).get("severity") if ref is not None else None
+        if listed in ("urgent", "normal", "info"):
+            return str(listed)
         return src.common.severity or default
 
     def _is_baseline(self, src: SourceConfig, outcome: SourceOutcome) -> bool:
@@ -563,11 +567,12 @@ class Pipeline:
                     session,
                     source,
                     "new_document",
-                    self._severity(src, "normal", baseline),
+                    self._severity(src, "normal", baseline, ref),
                     f"New: {ref.title} (not downloaded: {error})",
                     {
                         "kind": ref.kind,
                         "published": ref.published.isoformat() if ref.published else None,
+                        "lag_days": lag_days(ref.published, now),
                         "meta": doc.meta,
                         "error": error,
                         "baseline": baseline,
@@ -642,6 +647,7 @@ class Pipeline:
             details_common = {
                 "kind": doc.kind,
                 "published": doc.published.isoformat() if doc.published else None,
+                "lag_days": lag_days(doc.published, now),
                 "meta": doc.meta,
                 "blob_path": str(Path("blobs") / version.blob_path),
                 "pages": version.pages,
@@ -659,7 +665,7 @@ class Pipeline:
                         session,
                         source,
                         "new_document",
-                        self._severity(src, "normal", baseline),
+                        self._severity(src, "normal", baseline, ref),
                         f"New: {doc.title}",
                         {**details_common, "baseline": baseline},
                         document=doc,
@@ -719,6 +725,11 @@ def build_source(src: SourceConfig, http: HttpClient, *, today: date | None = No
         extra=extra,
     )
     return src.source_class(src.settings, context)
+
+
+def lag_days(published: date | None, found: datetime) -> int | None:
+    """Days from the publisher's date to when the monitor found it (None when undated)."""
+    return (found.date() - published).days if published else None
 
 
 def run_pass(config: Config, store: Store, names: Iterable[str] | None = None, **kwargs: Any) -> PassResult:
