@@ -61,6 +61,7 @@ TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bILACS\b|inspection of (?:the )?local authority children'?s services|"
         r"\b(?:ofsted|recent|latest|last)\b[^.]{0,60}\binspection of (?:harrow'?s? |the council'?s? |our )?children'?s (?:social care )?services|"
         r"\bofsted\b[^.]{0,80}\bchildren'?s (?:social care )?services\b[^.]{0,60}\b(?:inspect\w*|judge?ment|judged|graded|rated)|"
+        r"\bofsted\b[^.]{0,20}\b(?:inspected|judged|graded|rated)\b[^.]{0,40}\bchildren'?s (?:social care )?services\b|"
         r"\b(?:inspect\w*|judge?ment|judged|graded|rated)\b[^.]{0,60}\bchildren'?s (?:social care )?services\b[^.]{0,60}\bofsted\b",
         re.I,
     ),
