@@ -155,6 +155,11 @@ def test_settings_validate():
         LgscoSource.Settings()
 
 
+def _urgent_by_default(category: str, kind: str) -> bool:
+    """The default category_severity: children's and adult care, and every public report."""
+    return category in ("Children's care services", "Adult care services") or kind == "public report"
+
+
 def test_lists_every_decision_once_newest_first_across_pages(server, http):
     serve_pages(server, {"1": "search_harrow_page1.html", "2": "search_harrow_page2.html"})
     refs = list(make_source(server, http).list_documents())
@@ -182,7 +187,7 @@ def test_lists_every_decision_once_newest_first_across_pages(server, http):
             "statement_type": "Report" if kind == "public report" else "Statement",
             "summary": summary,
             "remedy": remedy,
-        }
+        } | ({"severity": "urgent"} if _urgent_by_default(category, kind) else {})
 
     # two pages asked for, with the search parameters the site's form redirects to
     hits = server.hits_for(SEARCH)
@@ -359,3 +364,56 @@ def test_contract_every_real_decision_text_is_covered(shared_fixtures):
     assert decisions == set(REAL)
     index = next(n for n in names if n.startswith("councils-performance"))
     assert _real_meta(shared_fixtures, index) == {}
+
+
+def test_category_severity_lays_over_the_defaults_by_name_slug_or_subcategory(server, http):
+    serve_pages(server, {"1": "search_harrow_page1.html", "2": "search_harrow_page2.html"})
+    source = make_source(
+        server,
+        http,
+        category_severity={
+            "housing > homelessness": "urgent",
+            "Housing": "normal",
+            "children-s-care-services": "normal",
+            "Benefits and tax": "info",
+        },
+        public_report_severity=None,
+    )
+    severities = {ref.key: ref.meta.get("severity") for ref in source.list_documents()}
+    assert severities == {
+        "24 012 792": "normal",  # a configured slug lowers a default
+        "24 022 000": "normal",  # a public report, with public_report_severity off
+        "25 001 412": "urgent",  # Housing > Homelessness: the subcategory wins over its category
+        "24 019 330": None,  # Education: in no entry, so the source's severity applies
+        "25 000 118": "info",
+        "24 015 902": "urgent",  # Adult care services: the default stays
+        "24 008 754": "normal",
+        "24 011 365": "normal",
+        "24 006 077": None,
+        "23 017 669": "normal",
+        "23 009 871": "normal",  # Housing > Allocations: the category's entry
+        "22 016 751": "normal",
+        "22 012 300": None,
+    }
+
+
+def test_a_public_report_is_raised_to_public_report_severity():
+    from monitor.sources.lgsco_severity import merged, severity_for
+
+    table = merged({"Planning and development": "info"})
+    meta = {"category": "Planning and development", "subcategory": "Enforcement"}
+    assert severity_for(meta, "public report", table, "urgent") == "urgent"
+    assert severity_for(meta, "decision", table, "urgent") == "info"
+    assert severity_for(meta, "public report", table, None) == "info"
+    assert severity_for({"category": "Highways"}, "decision", table, "urgent") is None
+
+
+def test_category_severity_values_are_checked():
+    with pytest.raises(ValueError):
+        LgscoSource.Settings(authority=HARROW, category_severity={"Housing": "loud"})
+
+
+def test_narrowed_categories_are_said_in_check_config(server, http):
+    assert len(make_source(server, http).warnings()) == 1
+    notes = make_source(server, http, categories=["Children's care services"]).warnings()
+    assert any("only decisions in Children's care services are watched" in note for note in notes)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
@@ -39,6 +40,8 @@ from monitor.sources.lgsco_page import (
     read_html_facts,
     remedy_from_summary,
 )
+from monitor.sources.lgsco_severity import Severity, merged, severity_for
+from monitor.sources.lgsco_severity import slug as _slug
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +92,12 @@ class LgscoSettings(SourceSettings):
     #: a search that says "has 0 results" is broken unless this is true (a new authority
     #: with no decisions yet); a council of any size has decisions every year
     allow_empty: bool = False
+    #: severity of a decision by category name or slug, or "Category > Subcategory"; laid
+    #: over the defaults (children's and adult care services urgent, monitor/sources/
+    #: lgsco_severity.py); a category in neither takes the source's `severity`
+    category_severity: dict[str, Severity] = {}
+    #: a public report is raised to at least this severity, whatever its category
+    public_report_severity: Severity | None = "urgent"
 
     @field_validator("authority")
     @classmethod
@@ -166,10 +175,13 @@ class LgscoSource(Source):
             )
         _check_window(list(seen.values()), page_url)
         wanted = {_slug(c) for c in self.settings.categories}
+        table = merged(self.settings.category_severity)
         for ref in seen.values():
             if wanted and not ({ref.meta["category_slug"], _slug(ref.meta["category"])} & wanted):
                 continue
-            yield ref
+            severity = severity_for(ref.meta, ref.kind, table, self.settings.public_report_severity)
+            # the pipeline gives a listed document's own severity precedence over the source's
+            yield replace(ref, meta={**ref.meta, "severity": severity}) if severity else ref
 
     @classmethod
     def read_meta(cls, pages: list[str], path: Path | None = None) -> dict[str, Any]:
@@ -184,11 +196,17 @@ class LgscoSource(Source):
 
     def warnings(self) -> list[str]:
         """The search parameters are second-hand; say so in check-config."""
-        return [
+        notes = [
             "lgsco: the decision search parameters (aname, dc, fd, td) and the result cards are reported by "
             "third-party scrapers, not confirmed; an answer that does not add up (no count, a count of 0, "
             "fewer links than the count, unreadable cards) is reported as broken"
         ]
+        if self.settings.categories:
+            notes.append(
+                f"lgsco: only decisions in {', '.join(self.settings.categories)} are watched; decisions in every "
+                "other category (housing, education, planning...) are read but not recorded"
+            )
+        return notes
 
 
 # -- the listing ------------------------------------------------------------------------
@@ -401,11 +419,6 @@ def _split_outcome(words_text: str, subcategory_slug: str) -> tuple[str | None, 
             rest = words_text[len(outcome) :].strip()
             return words_text[: len(outcome)], rest or _humanise(subcategory_slug)
     return None, _humanise(subcategory_slug)
-
-
-def _slug(text: str) -> str:
-    """The site's slug of a name: lower case, runs of anything else as one hyphen."""
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
 
 
 def _humanise(slug: str) -> str:
