@@ -1,0 +1,392 @@
+"""What a document without grades says: its own headline sentences, quoted with their page.
+
+A monitoring visit letter, an Ombudsman decision or a regulator's notice carries no grade,
+so an alert that only said "published" would tell a coordinator nothing. Each kind of
+document states its finding in a known place, and the sentences are taken from there, never
+from the first N characters:
+
+- Ofsted visit letters (monitoring visits, focused visits, JTAI letters): the paragraph under
+  "Headline findings" (or "Overview"; in letters without either, the paragraph that follows
+  the opening "This letter summarises the findings ..."), then the items under "Areas for
+  priority action" and "What needs to improve ..." / "Areas for improvement".
+- Area SEND inspections: the "Inspection outcome" statement, then the priority actions.
+- Ofsted inspections (ILACS): the summary after the judgement table, then "What needs to
+  improve?" (inspections from April 2026 give no overall grade).
+- Ombudsman decisions: the sentences of the "Summary:" that state the finding and the remedy;
+  public reports add the "Finding" line and the recommended actions.
+- Housing Ombudsman determinations: the findings of maladministration and the orders.
+- Regulator of Social Housing notices and judgements: "The regulator has concluded that ..."
+  with its lettered findings, and what the regulator will do.
+- DfE improvement notices and directions: what the council is required to do and why.
+
+`headline_for` returns [] when the document's structure is not there: a wrong headline is
+worse than none, and the phrase rules still quote what they find.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from monitor.detect.headline_text import Block, blocks_of
+
+MAX_SENTENCES = 4
+#: one quoted sentence is cut here (a run-on PDF paragraph must not fill an email)
+MAX_CHARS = 600
+
+Heading = Callable[[str], bool]
+
+
+def _headings(*names: str) -> Heading:
+    """A heading test for lines that are exactly one of `names` (case, '?' and ':' ignored)."""
+    wanted = {name.casefold() for name in names}
+
+    def test(line: str) -> bool:
+        return line.rstrip(" ?:").casefold() in wanted and len(line) < 90
+
+    return test
+
+
+def _quote(text: str, page: int) -> dict[str, object]:
+    text = " ".join(text.split())
+    if len(text) > MAX_CHARS:
+        text = text[: MAX_CHARS - 1].rstrip() + "…"
+    return {"text": text, "page": page}
+
+
+def _under(blocks: list[Block], heading: Heading, kinds: tuple[str, ...] = ("text", "item")) -> list[Block]:
+    """The blocks after the first heading that passes `heading`, up to the next heading."""
+    out: list[Block] = []
+    inside = False
+    for block in blocks:
+        if block.kind == "heading":
+            if inside:
+                break
+            inside = heading(block.text)
+            continue
+        if inside and block.kind in kinds:
+            out.append(block)
+    return out
+
+
+def _sentences(blocks: list[Block], limit: int, keep: re.Pattern[str] | None = None) -> list[dict[str, object]]:
+    out = []
+    for block in blocks:
+        for text, page in block.sentences():
+            if text.endswith(":"):
+                # "It follows:" introduces a list the text layer lost: not a statement
+                continue
+            if keep is None or keep.search(text):
+                out.append(_quote(text, page))
+                if len(out) >= limit:
+                    return out
+    return out
+
+
+def _items(blocks: list[Block], limit: int) -> list[dict[str, object]]:
+    """The first sentence of each list item (items are one finding each)."""
+    out = []
+    for block in blocks:
+        if block.kind != "item":
+            continue
+        sentences = block.sentences()
+        if sentences:
+            out.append(_quote(*sentences[0]))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _dedupe(quotes: list[dict[str, object]]) -> list[dict[str, object]]:
+    seen: set[str] = set()
+    out = []
+    for quote in quotes:
+        if quote["text"] not in seen:
+            seen.add(str(quote["text"]))
+            out.append(quote)
+    return out[:MAX_SENTENCES]
+
+
+# -- Ofsted letters ----------------------------------------------------------------------
+
+_LETTER_HEADINGS = (
+    "Areas covered by the visit",
+    "Headline findings",
+    "Overview",
+    "Findings and progress",
+    "Main findings",
+    "Findings",
+    "Areas for priority action",
+    "Areas for improvement",
+    "What needs to improve",
+    "What needs to improve in this area of social work practice",
+    "What needs to improve in this area of practice",
+    "What needs to improve in this area",
+    "Strengths",
+    "Next steps",
+    "Yours sincerely",
+)
+_letter_heading = _headings(*_LETTER_HEADINGS)
+_PRIORITY = _headings("Areas for priority action")
+_IMPROVE = _headings(*(h for h in _LETTER_HEADINGS if h.startswith(("What needs to improve", "Areas for improvement"))))
+#: the opening paragraph's sentences: who visited when, never the finding
+_LETTER_PREAMBLE = re.compile(
+    r"^(?:This letter summarises|(?:This|The) (?:visit )?was the \w+ (?:monitoring|focused) visit|The (?:lead )?inspectors? (?:was|were)|"
+    r"(?:Her|His) Majesty['\u2019]s Inspectors?\b|Inspectors? (?:for this visit )?(?:was|were)\b|"
+    r"Dear\b|Ofsted\b|Piccadilly Gate|Monitoring visit (?:to|of)\b|Focused visit (?:to|of)\b)",
+    re.I,
+)
+
+
+def _opening_finding(blocks: list[Block]) -> list[Block]:
+    """Letters before 2022: the finding follows the opening paragraph, before the first heading."""
+    opening: list[Block] = []
+    started = False
+    for block in blocks:
+        if block.kind == "heading":
+            if started:
+                break
+            continue
+        at = block.text.find("This letter summarises")
+        if not started and at >= 0:
+            # the address, date and "Dear ..." run into the opening paragraph in a PDF's text
+            started = True
+            block = block.tail(at)
+        if started and block.kind == "text":
+            opening.append(block)
+    return opening
+
+
+def _not_preamble(text: str) -> bool:
+    return not _LETTER_PREAMBLE.match(text) and not re.search(r"\bHMI\b.*\bHMI\b|carried\s+out\s+(?:this|the)\s+visit", text)
+
+
+def _ofsted_letter(blocks: list[Block]) -> list[dict[str, object]]:
+    priority = _items(_under(blocks, _PRIORITY), MAX_SENTENCES)
+    improve = _items(_under(blocks, _IMPROVE), MAX_SENTENCES)
+    limit = 2 if priority or improve else 3
+    # the finding: "Headline findings" (2022 on), else the paragraph after the opening one,
+    # else "Overview" (focused visits 2018-2021)
+    finding = _sentences(_under(blocks, _headings("Headline findings"), ("text",)), limit)
+    if not finding:
+        finding = [q for q in _sentences(_opening_finding(blocks), 50) if _not_preamble(str(q["text"]))][:limit]
+    if not finding:
+        finding = _sentences(_under(blocks, _headings("Overview"), ("text",)), limit)
+    if not finding:
+        return []
+    return _dedupe(finding + priority + improve)
+
+
+# -- Area SEND -------------------------------------------------------------------------
+
+_SEND_HEADINGS = (
+    "Inspection outcome",
+    "Information about the local area partnership",
+    "What is it like to be a child or young person with SEND in this area",
+    "What is the area partnership doing that is effective",
+    "What does the area partnership need to do better",
+    "Areas for priority action",
+    "Areas for improvement",
+    "Local area partnership details",
+    "Information about this inspection",
+)
+_send_heading = _headings(*_SEND_HEADINGS)
+
+
+def _area_send(blocks: list[Block]) -> list[dict[str, object]]:
+    outcome = _sentences(_under(blocks, _headings("Inspection outcome"), ("text",)), 2)
+    if not outcome:
+        return []
+    priority = _sentences(_under(blocks, _PRIORITY), 2)
+    improve = _sentences(_under(blocks, _headings("Areas for improvement")), 1)
+    return _dedupe(outcome + priority + improve)
+
+
+# -- Ofsted inspections (ILACS) ----------------------------------------------------------
+
+_ILACS_IMPROVE = _headings("What needs to improve")
+_OVERALL_LINE = re.compile(r"^Overall effectiveness\b", re.I)
+
+
+def _ilacs_heading(line: str) -> bool:
+    return bool(_OVERALL_LINE.match(line)) or _ILACS_IMPROVE(line) or _headings("Judgement Grade", "Judgement")(line)
+
+
+def _ilacs(blocks: list[Block]) -> list[dict[str, object]]:
+    summary = _sentences(_under(blocks, lambda line: bool(_OVERALL_LINE.match(line)), ("text",))[:1], 2)
+    if not summary:
+        return []
+    return _dedupe(summary + _items(_under(blocks, _ILACS_IMPROVE), MAX_SENTENCES))
+
+
+# -- the Ombudsmen -----------------------------------------------------------------------
+
+_LGSCO_FINDING = re.compile(
+    r"\b(?:fault|we found|we find|we have found|failed|failure|failing|concerns? about|"
+    r"will not investigate|cannot investigate|could not investigate|not investigate)\b",
+    re.I,
+)
+_LGSCO_REMEDY = re.compile(
+    r"\b(?:has agreed|agreed to|will pay|should pay|will apologise|to remedy|remedy (?:the|this) injustice|"
+    r"we recommend|should take action|must consider the report|payment)\b",
+    re.I,
+)
+#: a summary's account of the complaint ("Mrs X complained that the Council failed ..."): not the finding
+_COMPLAINT = re.compile(r"^(?:(?:Mr|Mrs|Miss|Ms|Dr) [A-Z]\b|The complainants?\b|She|He|They)(?: also)? (?:complain|said|says|say)", re.I)
+_lgsco_heading = _headings(
+    "The Ombudsman's final decision",
+    "The Ombudsman\u2019s final decision",
+    "Overview",
+    "Summary",
+    "Finding",
+    "Recommendations",
+    "The complaint",
+    "Key to names used",
+    "Back to top",
+)
+
+
+def _summary_text(blocks: list[Block]) -> list[Block]:
+    """The summary: an inline "Summary: ..." paragraph (decisions) or the "Summary" section (reports)."""
+    for block in blocks:
+        if block.kind == "text" and block.text.startswith("Summary:"):
+            trimmed = Block("text")
+            trimmed.add(block.text[len("Summary:") :].strip(), block.page)
+            return [trimmed]
+    return _under(blocks, _headings("Summary"), ("text",))
+
+
+def _lgsco(blocks: list[Block]) -> list[dict[str, object]]:
+    summary = _summary_text(blocks)
+    if not summary:
+        return []
+    report_finding = _sentences(_under(blocks, _headings("Finding"), ("text",)), 1)
+    if report_finding:
+        # a public report: its "Finding" line and recommended actions say more than its summary
+        remedy = _items(_under(blocks, _headings("Recommendations")), 2)
+        found = _sentences(summary, 1, re.compile(r"\b(?:fault|failed|failure)\b", re.I))
+        return _dedupe(found + report_finding + remedy)
+    found = [q for q in _sentences(summary, MAX_SENTENCES, _LGSCO_FINDING) if not _COMPLAINT.match(str(q["text"]))][:2]
+    remedy = [q for q in _sentences(summary, MAX_SENTENCES, _LGSCO_REMEDY) if q not in found]
+    quotes = found + remedy[: max(1, MAX_SENTENCES - len(found))]
+    return _dedupe(quotes or _sentences(summary, 1))
+
+
+_HOS_FINDING = re.compile(r"\b(?:there was (?:severe |no )?maladministration|there was (?:a )?service failure|"
+                          r"reasonable redress|outside the Ombudsman's jurisdiction)\b", re.I)
+_HOS_ORDER = re.compile(r"\b(?:the landlord (?:is ordered to|must|should)|pay the resident|apologise to the resident)\b", re.I)
+
+
+def _housing_ombudsman(blocks: list[Block]) -> list[dict[str, object]]:
+    found = _sentences([b for b in blocks if b.kind != "heading"], 3, _HOS_FINDING)
+    if not found:
+        return []
+    orders = _sentences([b for b in blocks if b.kind != "heading"], 2, _HOS_ORDER)
+    return _dedupe(found + orders)
+
+
+# -- GOV.UK: the regulator and the DfE ---------------------------------------------------
+
+_rsh_heading = _headings("Regulatory Findings", "The issue", "Our investigation", "Regulatory action",
+                         "Summary", "Regulatory judgement", "Our judgement", "Consumer grading")
+
+
+def _rsh(blocks: list[Block]) -> list[dict[str, object]]:
+    body = [b for b in blocks if b.kind != "heading"]
+    for index, block in enumerate(body):
+        if re.search(r"\b(?:regulator|we) ha(?:s|ve) concluded that\b", block.text, re.I):
+            text, page = block.text, block.page
+            # "The regulator has concluded that:" then a) ... b) ...: one finding, quoted whole
+            for item in body[index + 1 :]:
+                if item.kind != "item":
+                    break
+                text += " " + item.text
+            quotes = [_quote(text, page)]
+            for later in body[index + 1 :]:
+                if later.kind == "item":
+                    continue
+                quotes += _sentences([later], 1, re.compile(r"\bregulator will\b|\bwe will\b", re.I))
+                break
+            return _dedupe(quotes + _sentences(_under(blocks, _headings("The issue"), ("text",)), 1))
+    grade = _sentences(body, 2, re.compile(r"\b(?:C|G|V)[1-4]\b.*\bgrad|\bgrad\w*\b.*\b(?:C|G|V)[1-4]\b", re.I))
+    return grade
+
+
+_DFE_DUTY = re.compile(r"\b(?:requires?|must|is required to|should take the following)\b", re.I)
+_DFE_REASON = re.compile(r"\b(?:judged|inadequate|areas? for priority action|it follows|following (?:an?|the) Ofsted|"
+                         r"failing to perform|replaces)\b", re.I)
+
+
+def _from_notice(quote: dict[str, object]) -> dict[str, object]:
+    """A sentence whose text layer ran a page header into it starts at "This improvement notice"."""
+    match = re.search(r"\bThis (?:improvement notice|(?:revised |statutory )*direction)\b", str(quote["text"]), re.I)
+    return {**quote, "text": str(quote["text"])[match.start() :]} if match else quote
+
+
+def _dfe(blocks: list[Block]) -> list[dict[str, object]]:
+    body = [b for b in blocks if b.kind == "text"]
+    duty = _sentences(body, 1, re.compile(r"^This (?:improvement notice|(?:revised |statutory )*direction)\b.*\brequires\b", re.I))
+    duty = duty or [_from_notice(q) for q in _sentences(body, 1, _DFE_DUTY)]
+    if not duty:
+        return []
+    reason = [_from_notice(q) for q in _sentences(body, 3, _DFE_REASON)]
+    reason = [q for q in reason if q not in duty]
+    return _dedupe(duty + reason[:2])
+
+
+# -- which structure ---------------------------------------------------------------------
+
+_OFSTED_LETTER_KINDS = {"monitoring visit", "focused visit", "jtai"}
+
+
+def structure_of(source_kind: str, doc_kind: str, title: str, pages: list[str]) -> str | None:
+    """The family of document structure to read, or None when it is not one we know."""
+    kind = (doc_kind or "").casefold()
+    name = (title or "").casefold()
+    text = "\n".join(pages[:2])
+    if source_kind == "ofsted":
+        if kind in _OFSTED_LETTER_KINDS:
+            return "ofsted_letter"
+        if kind == "area send":
+            return "area_send"
+        if kind == "inspection":
+            return "ilacs"
+        return None
+    if source_kind == "lgsco":
+        return "lgsco"
+    if source_kind in ("housing_ombudsman", "hos"):
+        return "housing_ombudsman"
+    if source_kind in ("govuk", "page", "feed"):
+        if "regulatory notice" in name or "regulatory judgement" in name or re.search(r"regulator has concluded", text, re.I):
+            return "rsh"
+        if re.search(r"improvement notice|\bdirection\b", name) or re.search(r"^This (?:improvement notice|direction)\b", text, re.I | re.M):
+            return "dfe"
+    return None
+
+
+_READERS: dict[str, tuple[Heading, Callable[[list[Block]], list[dict[str, object]]]]] = {
+    "ofsted_letter": (_letter_heading, _ofsted_letter),
+    "area_send": (_send_heading, _area_send),
+    "ilacs": (_ilacs_heading, _ilacs),
+    "lgsco": (_lgsco_heading, _lgsco),
+    "housing_ombudsman": (_headings("Determination", "Orders", "Recommendations", "Background", "Assessment and findings"),
+                          _housing_ombudsman),
+    "rsh": (_rsh_heading, _rsh),
+    "dfe": (_headings("Details", "Documents", "Updates to this page", "Applies to England"), _dfe),
+}
+
+
+def headline_for(source_kind: str, doc_kind: str, title: str, pages: list[str]) -> list[dict]:
+    """The document's own headline sentences, chosen by the structure of its kind.
+
+    `source_kind` is the source's kind ("ofsted", "lgsco", "govuk", ...), `doc_kind` the
+    document's kind as its source names it ("monitoring visit", "decision", ...), `pages` the
+    extracted page texts. Returns up to four `{"text": str, "page": int}` (pages 1-based), in
+    the document's order of importance: finding first, then what must change. Returns [] when
+    the kind is not one with a known structure or the structure is not found in the text.
+    """
+    family = structure_of(source_kind, doc_kind, title, pages)
+    if family is None or not any(page.strip() for page in pages):
+        return []
+    heading, read = _READERS[family]
+    return read(blocks_of(pages, heading))
