@@ -18,6 +18,7 @@ REGISTRY: dict[str, str] = {
     "cqc_ratings": "monitor.sources.cqc_ratings:CqcRatingsSource",
     "lgsco": "monitor.sources.lgsco:LgscoSource",
     "lgsco_performance": "monitor.sources.lgsco_performance:LgscoPerformanceSource",
+    "housing_ombudsman": "monitor.sources.housing_ombudsman:HousingOmbudsmanSource",
     "moderngov": "monitor.sources.moderngov:ModernGovSource",
     "govuk": "monitor.sources.govuk:GovukSource",
 }
