@@ -241,6 +241,21 @@ def subject_line(group: Group, limit: int = 200) -> str:
     return one_line(text, limit)
 
 
+def headline_quotes(meta: dict[str, Any], limit: int = 4) -> list[dict[str, Any]]:
+    """meta.headline (a document's own headline sentences) as [{text, page}], one line each.
+
+    Only well-formed entries are shown: a quote without its page is not a quote we can stand by.
+    """
+    out = []
+    for entry in meta.get("headline") or []:
+        if not isinstance(entry, dict):
+            continue
+        text, page = one_line(entry.get("text"), 600), entry.get("page")
+        if text and isinstance(page, int) and not isinstance(page, bool) and page > 0:
+            out.append({"text": text, "page": page})
+    return out[:limit]
+
+
 def _published(event: dict[str, Any]) -> str | None:
     value = (event.get("details") or {}).get("published")
     parsed = parse_date(str(value)) if value else None
@@ -255,7 +270,9 @@ def item_view(group: Group, data_dir: Path | None = None) -> dict[str, Any]:
     stored = None
     published = None
     page_url = None
+    says: list[dict[str, Any]] = []
     for event in group.of_type("new_document") or group.of_type("changed"):
+        says = says or headline_quotes(_meta(event))
         for name, grade in verdict_of(str(event.get("source_kind")), _meta(event)).items():
             verdicts.append({"field": field_label(name), "grade": one_line(grade)})
         stored = stored or stored_copy((event.get("details") or {}).get("blob_path"), data_dir)
@@ -322,6 +339,7 @@ def item_view(group: Group, data_dir: Path | None = None) -> dict[str, Any]:
         "page_url": page_url,
         "published": published,
         "verdicts": verdicts,
+        "says": says,
         "changes": changes,
         "phrases": phrases,
         "diff": diff,
