@@ -219,6 +219,7 @@ def parse_listing_page(html: str, page_url: str) -> tuple[int | None, list[Docum
             "expected /decisions/<landlord>-<9-digit reference>/",
             url=page_url,
         )
+    found = [_ref(ref, anchor, page_url, set(links)) for ref, anchor in links.items()]
     unlinked = sorted(set(_SHOWN_REF.findall(text)) - set(links))
     if unlinked:
         raise ListingBrokenError(
@@ -226,7 +227,7 @@ def parse_listing_page(html: str, page_url: str) -> tuple[int | None, list[Docum
             "a result's markup changed",
             url=page_url,
         )
-    return announced, [_ref(ref, anchor, page_url, set(links)) for ref, anchor in links.items()]
+    return announced, found
 
 
 def _card_of(anchor: Tag, refs: set[str]) -> Tag:
