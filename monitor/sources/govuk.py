@@ -54,6 +54,16 @@ NOTICE_TITLES = r"(?i)^(?:revised\s+)?(?:improvement\s+notice|(?:statutory\s+)?d
 #: Titles about one council: the council's name anywhere and "improvement notice" or
 #: "direction" anywhere, so a re-worded title ("Harrow Council: improvement notice") matches.
 COUNCIL_NOTICE_TITLES = r"(?i)^(?=.*\b{council}\b).*\b(?:improvement\s+notice|direction)s?\b"
+#: organisation and document type pairs that stored copies of real pages show together
+#: (docs/publishers/govuk.md); any other pair is reported by check-config as unconfirmed
+CONFIRMED_TYPES: dict[tuple[str, str], str] = {
+    ("department-for-education", "decision"): "Halton's improvement notice and direction pages",
+    ("regulator-of-social-housing", "decision"): (
+        "the pages of Harrow's regulatory notice (20 April 2023) and Harlow's regulatory judgement "
+        "(25 September 2024), both labelled 'Decision'"
+    ),
+}
+RSH = "regulator-of-social-housing"
 
 
 class GovukSettings(SourceSettings):
@@ -115,6 +125,19 @@ class GovukSource(Source):
             notes.append(
                 "the title wording and document type of DfE improvement notices come from other councils' "
                 "notices (Halton, Havering, Plymouth...); check-config --probe shows what the search finds"
+            )
+        organisation, document_type = self.settings.organisation, self.settings.document_type
+        if organisation and document_type and (organisation, document_type) not in CONFIRMED_TYPES:
+            notes.append(
+                f"organisation {organisation!r} with document type {document_type!r} is not seen together in "
+                "any stored GOV.UK page; check-config --probe shows what the search finds"
+            )
+        if organisation == RSH:
+            notes.append(
+                "the Regulator of Social Housing files each provider's notices and judgements as attachments "
+                "of one publication per provider (/government/publications/<provider>/<notice>, seen in the "
+                "addresses of real notices); the publication's title and how a new attachment shows in the "
+                "search are inferred: expect_matches makes a search that no longer finds it broken"
             )
         if self.settings.since is None and self.settings.expect_matches:
             notes.append("expect_matches without since: only the newest max_results results are read")

@@ -9,10 +9,13 @@ old form "<content path>#<id>" (ids never contain "/") cannot collide with these
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from monitor.dates import parse_date
 from monitor.errors import ListingBrokenError
 from monitor.sources.base import DocumentRef
 
@@ -100,11 +103,12 @@ def attachment_refs(
         # A file's size changes with its bytes. An HTML attachment has none: it is re-read when
         # the page has a new edition, and only a changed text is news.
         fingerprint = f"{url}|{item.get('file_size')}" if kind == "file" else f"{url}|{page.fingerprint}"
+        title = str(item.get("title") or item.get("filename") or page.title)
         yield DocumentRef(
             key=key,
             url=url,
-            title=str(item.get("title") or item.get("filename") or page.title),
-            published=page.published,
+            title=title,
+            published=dated_title(title, page.published),
             kind="attachment",
             meta=meta,
             fingerprint=fingerprint,
@@ -117,6 +121,21 @@ def attachment_refs(
             f"does not list ({len(attachments)} attachments read)",
             url=content_url,
         )
+
+
+_TITLE_DATE = re.compile(r"\b(\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+,?\s+\d{4})\b")
+
+
+def dated_title(title: str, page_published: date | None) -> date | None:
+    """An attachment's own date where its title states one ("Regulatory Notice: London Borough
+    of Harrow (20 April 2023)"), else the page's. A publication that gathers a provider's
+    notices over years (the Regulator of Social Housing's) carries only its newest date, which
+    would make an old notice look new; a title date after the page's is not trusted."""
+    for match in _TITLE_DATE.finditer(title):
+        when = parse_date(match.group(1))
+        if when is not None and (page_published is None or when <= page_published):
+            return when
+    return page_published
 
 
 def organisations(value: Any) -> list[str]:
