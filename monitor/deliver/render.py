@@ -279,6 +279,11 @@ def item_view(group: Group, data_dir: Path | None = None) -> dict[str, Any]:
         published = published or _published(event)
         meta = _meta(event)
         page_url = page_url or safe_url(meta.get("page_url") or meta.get("listing_url"))
+    for event in group.events:
+        # an alert carries only the urgent events (phrase_match, rating_change): they bring
+        # the document's headline in details.headline, since the new_document is not sent
+        details_of = event.get("details") or {}
+        says = says or headline_quotes(_meta(event)) or headline_quotes({"headline": details_of.get("headline")})
     changes = []
     for event in group.of_type("rating_change"):
         d = event.get("details") or {}
