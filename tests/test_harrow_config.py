@@ -15,15 +15,18 @@ def test_harrow_sources_are_valid_and_flag_unconfirmed_identifiers(tmp_path):
     shutil.copy(REPO_CONFIG, monitor.config_path)
     code, out, err = monitor.run("check-config")
     assert code == 0, err
-    assert "7 source(s)" in out
+    assert "10 source(s)" in out
     for name, kind in [
         ("ofsted-harrow-childrens-services", "ofsted"),
         ("ofsted-harrow-outcomes-statistics", "ofsted_outcomes"),
         ("cqc-harrow-adult-social-care", "cqc"),
         ("ombudsman-harrow", "lgsco"),
         ("ombudsman-harrow-performance", "lgsco_performance"),
+        ("housing-ombudsman-harrow", "housing_ombudsman"),
         ("harrow-committees", "moderngov"),
         ("govuk-harrow-improvement-notices", "govuk"),
+        ("govuk-harrow-social-housing-regulator", "govuk"),
+        ("harrow-council-news", "page"),
     ]:
         row = next(line for line in out.splitlines() if line.startswith(name))
         assert f" {kind} " in row

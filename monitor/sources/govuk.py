@@ -51,9 +51,10 @@ FIELDS = (
 #: issued to ...", "Revised direction issued to ...", "Directions issued to ...", a
 #: "Statutory direction ...", a "Revised improvement notice ...").
 NOTICE_TITLES = r"(?i)^(?:revised\s+)?(?:improvement\s+notice|(?:statutory\s+)?direction)s?\b"
-#: Titles about one council: the council's name anywhere and "improvement notice" or
-#: "direction" anywhere, so a re-worded title ("Harrow Council: improvement notice") matches.
-COUNCIL_NOTICE_TITLES = r"(?i)^(?=.*\b{council}\b).*\b(?:improvement\s+notice|direction)s?\b"
+#: Titles about one council: the council's name anywhere and "improvement notice",
+#: "direction" or "commissioner" (a statutory direction appoints one, whose report follows)
+#: anywhere, so a re-worded title ("Harrow Council: improvement notice") matches.
+COUNCIL_NOTICE_TITLES = r"(?i)^(?=.*\b{council}\b).*\b(?:improvement\s+notice|direction|commissioner)s?\b"
 #: organisation and document type pairs that stored copies of real pages show together
 #: (docs/publishers/govuk.md); any other pair is reported by check-config as unconfirmed
 CONFIRMED_TYPES: dict[tuple[str, str], str] = {
