@@ -1,0 +1,203 @@
+"""What the site shows, read out of the store once: documents with their versions, the events
+that concern them, and the sources' health. Plain dataclasses, so the pages and charts never
+touch the database and a build is one pass over the tables."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from monitor.store.models import DocumentRow, EventRow, SourceRow, VersionRow
+
+#: the grades in their order, best first, for sorting and for chart heights
+GRADE_ORDER = ("outstanding", "good", "requires improvement", "inadequate")
+_SLUG = re.compile(r"[^A-Za-z0-9]+")
+_COUNCIL_PREFIX = re.compile(r"^(the\s+)?(london borough of|royal borough of|city of|borough of)\s+", re.I)
+_COUNCIL_SUFFIX = re.compile(r"\s+(borough|city|county|district)?\s*council$", re.I)
+
+
+@dataclass
+class SiteVersion:
+    """One stored version of a document."""
+
+    id: int
+    number: int
+    fetched_at: datetime
+    sha256: str
+    blob_path: str
+    content_type: str
+    size: int
+    pages: list[str]
+    extract_error: str | None
+
+
+@dataclass
+class SiteEvent:
+    """An event, with the names the pages need."""
+
+    id: int
+    type: str
+    severity: str
+    source: str
+    source_kind: str
+    document_id: int | None
+    version_id: int | None
+    title: str
+    url: str | None
+    summary: str
+    details: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass
+class SiteDocument:
+    """A document as the site shows it."""
+
+    id: int
+    source: str
+    source_kind: str
+    key: str
+    url: str
+    title: str
+    kind: str
+    published: date | None
+    first_seen: datetime
+    status: str
+    meta: dict[str, Any]
+    slug: str
+    versions: list[SiteVersion] = field(default_factory=list)
+    events: list[SiteEvent] = field(default_factory=list)
+
+    @property
+    def when(self) -> date:
+        """The date the document belongs to on a timeline: published, else first seen."""
+        return self.published or self.first_seen.date()
+
+    @property
+    def council(self) -> str | None:
+        """The council the document is about, when its publisher says so."""
+        return council_of(self.meta)
+
+
+@dataclass
+class SiteSource:
+    """A source and its health."""
+
+    name: str
+    kind: str
+    health: str
+    last_run_at: datetime | None
+    last_ok_at: datetime | None
+    last_error: str | None
+    last_hint: str | None
+    consecutive_failures: int
+
+
+@dataclass
+class SiteData:
+    """Everything one build needs."""
+
+    sources: list[SiteSource]
+    documents: list[SiteDocument]
+    events: list[SiteEvent]
+
+
+def council_of(meta: dict[str, Any]) -> str | None:
+    """"Harrow" for meta naming "London Borough of Harrow" or local_authority "Harrow"."""
+    for key in ("local_authority", "authority"):
+        value = meta.get(key)
+        if isinstance(value, str) and value.strip():
+            name = _COUNCIL_PREFIX.sub("", " ".join(value.split()))
+            return _COUNCIL_SUFFIX.sub("", name) or name
+    return None
+
+
+def document_slug(source: str, key: str) -> str:
+    """A file name for a document's page, stable across builds and stores (not the row id)."""
+    readable = _SLUG.sub("-", f"{source}-{key}").strip("-").lower()[:80]
+    digest = hashlib.sha1(f"{source}\0{key}".encode()).hexdigest()[:10]
+    return f"{readable}-{digest}"
+
+
+def grade_rank(value: Any) -> int | None:
+    """4 for outstanding ... 1 for inadequate; None for anything else."""
+    text = " ".join(str(value or "").lower().split())
+    return len(GRADE_ORDER) - GRADE_ORDER.index(text) if text in GRADE_ORDER else None
+
+
+def load(session: Session) -> SiteData:
+    """Read sources, documents, versions and events out of the store."""
+    sources = {
+        row.id: SiteSource(
+            row.name, row.kind, row.health, row.last_run_at, row.last_ok_at, row.last_error, row.last_hint, row.consecutive_failures
+        )
+        for row in session.scalars(select(SourceRow).order_by(SourceRow.name))
+    }
+    docs: dict[int, SiteDocument] = {}
+    for row in session.scalars(select(DocumentRow)):
+        src = sources[row.source_id]
+        docs[row.id] = SiteDocument(
+            id=row.id,
+            source=src.name,
+            source_kind=src.kind,
+            key=row.key,
+            url=row.url,
+            title=row.title or row.key,
+            kind=row.kind,
+            published=row.published,
+            first_seen=row.first_seen,
+            status=row.status,
+            meta=row.meta if isinstance(row.meta, dict) else {},
+            slug=document_slug(src.name, row.key),
+        )
+    columns = (
+        VersionRow.id,
+        VersionRow.document_id,
+        VersionRow.number,
+        VersionRow.fetched_at,
+        VersionRow.sha256,
+        VersionRow.blob_path,
+        VersionRow.content_type,
+        VersionRow.size,
+        VersionRow.text,
+        VersionRow.extract_error,
+    )
+    for vid, doc_id, number, fetched_at, sha, blob, ctype, size, text, error in session.execute(
+        select(*columns).order_by(VersionRow.document_id, VersionRow.number)
+    ):
+        if doc_id in docs:
+            pages = (text or "").split("\f")
+            docs[doc_id].versions.append(SiteVersion(vid, number, fetched_at, sha, blob, ctype or "", size, pages, error))
+    events: list[SiteEvent] = []
+    by_doc: dict[int, list[SiteEvent]] = defaultdict(list)
+    for row in session.scalars(select(EventRow).order_by(EventRow.id)):
+        src = sources[row.source_id]
+        event = SiteEvent(
+            row.id,
+            row.type,
+            row.severity,
+            src.name,
+            src.kind,
+            row.document_id,
+            row.version_id,
+            row.title or "",
+            row.url,
+            row.summary or "",
+            row.details if isinstance(row.details, dict) else {},
+            row.created_at,
+        )
+        events.append(event)
+        if row.document_id is not None:
+            by_doc[row.document_id].append(event)
+    for doc_id, doc_events in by_doc.items():
+        if doc_id in docs:
+            docs[doc_id].events = doc_events
+    ordered = sorted(docs.values(), key=lambda d: (d.when, d.id), reverse=True)
+    return SiteData(list(sources.values()), ordered, events)
