@@ -1,0 +1,86 @@
+"""PostgreSQL: a table of page texts with a generated tsvector and a GIN index.
+
+The `simple` configuration (no stemming, no stop words) over text that
+monitor.search.query.index_text already folded, so PostgreSQL and SQLite see the same words.
+A tsvector records positions only up to 16,383, which would lose phrases on a very long
+page (an HTML document is one page), so a long page is stored in parts that overlap by
+OVERLAP words: a phrase of up to that many words is always inside one part.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+
+TABLE = "search_page"
+PART_WORDS = 8_000
+OVERLAP = 32
+
+CREATE = (
+    f"CREATE TABLE IF NOT EXISTS {TABLE} ("
+    "version_id INTEGER NOT NULL REFERENCES version(id) ON DELETE CASCADE, "
+    "page INTEGER NOT NULL, part INTEGER NOT NULL DEFAULT 0, text TEXT NOT NULL, "
+    "tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, text)) STORED, "
+    "PRIMARY KEY (version_id, page, part))"
+)
+CREATE_INDEX = f"CREATE INDEX IF NOT EXISTS ix_{TABLE}_tsv ON {TABLE} USING GIN (tsv)"
+DROP = f"DROP TABLE IF EXISTS {TABLE}"
+
+
+def create(conn: Any) -> None:
+    """Create the table and its GIN index if they are not there."""
+    conn.execute(text(CREATE))
+    conn.execute(text(CREATE_INDEX))
+
+
+def delete_versions(conn: Any, version_ids: list[int]) -> None:
+    """Remove every page row of these versions (deleting a version cascades too)."""
+    if version_ids:
+        conn.execute(text(f"DELETE FROM {TABLE} WHERE version_id = ANY(:ids)"), {"ids": list(version_ids)})
+
+
+def _parts(page: str) -> list[str]:
+    words = page.split(" ")
+    if len(words) <= PART_WORDS:
+        return [page]
+    step = PART_WORDS - OVERLAP
+    return [" ".join(words[at : at + PART_WORDS]) for at in range(0, len(words) - OVERLAP, step)]
+
+
+def insert_pages(conn: Any, version_id: int, pages: list[str]) -> int:
+    """Insert a version's pages (already in index form); returns the rows written."""
+    rows = [
+        {"v": version_id, "p": number, "part": part, "t": chunk}
+        for number, page in enumerate(pages, start=1)
+        if page
+        for part, chunk in enumerate(_parts(page))
+    ]
+    if rows:
+        conn.execute(text(f"INSERT INTO {TABLE} (version_id, page, part, text) VALUES (:v, :p, :part, :t)"), rows)
+    return len(rows)
+
+
+def clear(conn: Any) -> None:
+    """Empty the index (for a rebuild)."""
+    conn.execute(text(f"DELETE FROM {TABLE}"))
+
+
+def optimise(conn: Any) -> None:
+    """Refresh the planner's statistics after a bulk load."""
+    conn.execute(text(f"ANALYZE {TABLE}"))
+
+
+def query(conn: Any, tsquery: str, where: str, params: dict[str, Any], limit: int) -> list[tuple[int, int, float]]:
+    """(version_id, page, score) best first; score is ts_rank_cd over 1 + log(length), like
+    bm25 favouring the page where the words are a larger share; higher is better."""
+    sql = (
+        "SELECT sp.version_id, sp.page, max(ts_rank_cd(sp.tsv, q.q, 1)) AS score "
+        f"FROM {TABLE} sp CROSS JOIN (SELECT to_tsquery('simple'::regconfig, :tsq) AS q) q "
+        "JOIN version v ON v.id = sp.version_id JOIN document d ON d.id = v.document_id "
+        "JOIN source s ON s.id = d.source_id "
+        f"WHERE sp.tsv @@ q.q{where} GROUP BY sp.version_id, sp.page "
+        "ORDER BY score DESC, sp.version_id DESC, sp.page LIMIT :limit"
+    )
+    rows = conn.execute(text(sql), {**params, "tsq": tsquery, "limit": limit}).all()
+    return [(int(v), int(p), float(score)) for v, p, score in rows]
