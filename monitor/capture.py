@@ -97,7 +97,8 @@ def _download(adapter: Source, http: RecordingHttp, refs: list[DocumentRef]) -> 
         for ref in refs:
             row: dict[str, Any] = ref_json(ref)
             try:
-                response = http.get(
+                # documents go into the bundle's documents/, not among the listing's answers
+                response = http.client.get(
                     ref.url,
                     headers=adapter.request_headers(ref.url),
                     allowed_hosts=adapter.allowed_hosts(),

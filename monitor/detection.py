@@ -44,7 +44,7 @@ def provider_of(kind: str, doc: DocumentRow) -> str | None:
     or location; for the Ombudsman, the complaint (a decision on another complaint is not a
     change of verdict)."""
     meta = doc.meta or {}
-    keys = ("reference",) if kind == "lgsco" else ("urn", "location_id", "provider_id", "local_authority", "authority", "provider")
+    keys = ("reference",) if kind in ("lgsco", "housing_ombudsman") else ("urn", "location_id", "provider_id", "local_authority", "authority", "provider")
     for key in keys:
         if meta.get(key):
             return str(meta[key])

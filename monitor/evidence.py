@@ -42,8 +42,13 @@ MAX_BODY_BYTES = 8 * 1024 * 1024
 KEEP_BUNDLES = 20
 
 #: query parameters and setting names whose values are secrets ("subscription-key", "api_key",
-#: "token"), not those that merely contain the letters ("keyword", "keys")
-_SECRET_PARAM = re.compile(r"(^|[-_])(api[-_]?|subscription[-_]?|access[-_]?)?(key|token|secret|password|passwd|signature|sig|auth)$", re.I)
+#: "authtoken", "sessionid"), not those that merely contain the letters ("keyword", "keys")
+_SECRET_PARAM = re.compile(
+    r"(^|[-_])(api[-_]?|subscription[-_]?|access[-_]?|auth[-_]?|session[-_]?|client[-_]?)?"
+    r"(key|token|secret|password|passwd|pwd|signature|sig|auth)$|^(authtoken|sessionid|apikey|access_token|jsessionid|phpsessid)$",
+    re.I,
+)
+_URL = re.compile(r"https?://[^\s\"'<>|)]+")
 _DROPPED_HEADERS = {"set-cookie", "cookie", "authorization", "proxy-authorization", "www-authenticate"}
 _EXTENSIONS = {
     "text/html": ".html",
@@ -85,16 +90,24 @@ def jsonable(value: Any) -> Any:
 
 
 def redact_url(url: str) -> str:
-    """The URL with the values of key-, token- or password-like query parameters masked; the
-    rest of the query is kept byte for byte (a replay must ask for exactly the same URL)."""
+    """The URL with credentials (user:password@) removed and the values of key-, token- or
+    password-like query parameters masked; the rest is kept byte for byte (a replay must ask
+    for exactly the same URL)."""
     parts = urlsplit(url)
+    if "@" in parts.netloc:
+        parts = parts._replace(netloc="REDACTED@" + parts.netloc.rsplit("@", 1)[1])
     if not parts.query:
-        return url
+        return urlunsplit(parts)
     pairs = []
     for pair in parts.query.split("&"):
         name, sep, _value = pair.partition("=")
         pairs.append(f"{name}=REDACTED" if sep and _SECRET_PARAM.search(unquote_plus(name)) else pair)
     return urlunsplit(parts._replace(query="&".join(pairs)))
+
+
+def redact_text(text: str) -> str:
+    """Every URL inside a text (an error message, a header value) redacted as redact_url does."""
+    return _URL.sub(lambda m: redact_url(m.group()), text)
 
 
 @dataclass
@@ -110,6 +123,8 @@ class Exchange:
     size: int
     truncated: bool = False
     from_cache: bool = False
+    #: a file streamed to disk (a data file): named with its size and sha256, body not kept
+    streamed: bool = False
 
 
 @dataclass
@@ -128,10 +143,15 @@ class Bundle:
         raise KeyError(url)
 
 
+def _safe_headers(headers: Any) -> dict[str, str]:
+    """Response headers without cookies or credentials, URLs in them redacted."""
+    return {k: redact_text(str(v)) for k, v in headers.items() if k.lower() not in _DROPPED_HEADERS}
+
+
 def exchange_from(response: Response) -> Exchange:
     """An Exchange from a finished in-memory response."""
     body = response.content
-    headers = {k: v for k, v in response.headers.items() if k.lower() not in _DROPPED_HEADERS}
+    headers = _safe_headers(response.headers)
     return Exchange(
         url=redact_url(response.url),
         status=response.status,
@@ -153,6 +173,8 @@ class RecordingHttp:
     """
 
     def __init__(self, http: HttpClient, limit: int = MAX_EXCHANGES):
+        #: the client itself, for requests that are not the adapter's answers
+        self.client = http
         self._http = http
         self._lock = threading.Lock()
         self.exchanges: deque[Exchange] = deque(maxlen=limit)
@@ -166,7 +188,7 @@ class RecordingHttp:
         except FetchError as exc:
             if exc.answer_body is not None and exc.status is not None:
                 body = exc.answer_body
-                headers = {k: v for k, v in exc.answer_headers.items() if k.lower() not in _DROPPED_HEADERS}
+                headers = _safe_headers(exc.answer_headers)
                 with self._lock:
                     self.exchanges.append(
                         Exchange(redact_url(exc.url), exc.status, headers, body, _now(), hashlib.sha256(body).hexdigest(), len(body))
@@ -175,6 +197,22 @@ class RecordingHttp:
         if kwargs.get("to_dir") is None and response.path is None:
             with self._lock:
                 self.exchanges.append(exchange_from(response))
+        elif response.path is not None:
+            # a streamed file (a data file read by a cross-check) is named, not kept: its URL,
+            # size and sha256 identify exactly which release the facts came from
+            with self._lock:
+                self.exchanges.append(
+                    Exchange(
+                        redact_url(response.url),
+                        response.status,
+                        _safe_headers(response.headers),
+                        b"",
+                        _now(),
+                        response.sha256,
+                        response.size,
+                        streamed=True,
+                    )
+                )
         return response
 
     def __getattr__(self, name: str) -> Any:
@@ -224,7 +262,8 @@ def write_bundle(
         (folder / name).write_bytes(exchange.body)
         row = asdict(exchange)
         del row["body"]
-        row["file"] = name
+        # again here: a bundle is what leaves the machine, whoever made the exchange
+        row.update(file=name, url=redact_url(exchange.url), headers=_safe_headers(exchange.headers))
         answers.append(row)
     doc_rows = []
     for number, doc in enumerate(documents or [], start=1):
@@ -241,7 +280,7 @@ def write_bundle(
         "source": source,
         "kind": kind,
         "created_at": _now(),
-        "reason": reason,
+        "reason": redact_text(reason),
         "user_agent": user_agent,
         "settings": _without_secrets(settings or {}),
         "answers": answers,
@@ -262,8 +301,8 @@ def _without_secrets(value: Any, *, by_name: bool = True) -> Any:
         }
     if isinstance(value, list):
         return [_without_secrets(v, by_name=by_name) for v in value]
-    if isinstance(value, str) and value.startswith(("http://", "https://")):
-        return redact_url(value)
+    if isinstance(value, str):
+        return redact_text(value)
     return value
 
 
@@ -284,7 +323,7 @@ def _provenance(manifest: dict[str, Any]) -> str:
         "|---|---|---|---|---|---|",
     ]
     for a in manifest["answers"]:
-        note = " (cut)" if a.get("truncated") else ""
+        note = " (streamed; not kept)" if a.get("streamed") else " (cut)" if a.get("truncated") else ""
         lines.append(f"| {a['file']} | {a['url']} | {a['status']} | {a['fetched_at']} | {a['size']}{note} | {a['sha256'][:16]} |")
     if manifest["documents"]:
         lines += ["", "## Documents", "", "| file | key | URL | title |", "|---|---|---|---|"]

@@ -506,7 +506,10 @@ class Pipeline:
         doc.published = ref.published or doc.published
         doc.fingerprint = ref.fingerprint
         if ref.meta:
-            doc.meta = {**(doc.meta or {}), **jsonable(ref.meta)}
+            # a listing that has nothing to say of a field (CQC's older reports carry no current
+            # ratings) must not wipe what an earlier pass or the report itself gave
+            said = {k: v for k, v in jsonable(ref.meta).items() if v not in ({}, [], None, "")}
+            doc.meta = {**(doc.meta or {}), **said}
         doc.last_seen = now
         if doc.status == "removed":
             doc.status, doc.gone_since = "ok", None
@@ -690,6 +693,35 @@ class Pipeline:
                     version_id=version.id,
                 )
                 detect_for_version(self.config, src, session, source, doc, version, previous, baseline=False)
+            warning = found.get("read_warning")
+            if warning and (previous is None or reread or previous.text_sha256 != text_sha):
+                self._unread_report(session, src, source, doc, version, str(warning), baseline)
+
+    @staticmethod
+    def _unread_report(session, src: SourceConfig, source: SourceRow, doc: DocumentRow, version: VersionRow, warning: str, baseline: bool) -> None:  # type: ignore[no-untyped-def]
+        """A report its reader could not fully understand (a grade table in a new form) is a
+        loud source_broken naming the document, never a quiet document without grades."""
+        record_event(
+            session,
+            source,
+            "source_broken",
+            "normal" if baseline else "urgent",
+            f"{src.name}: could not fully read {doc.title}: {warning}",
+            {
+                "error": f"{doc.url}: {warning}",
+                "hint": (
+                    "open the stored copy and check its grades by hand; then run "
+                    f"`monitor extract {Path('blobs') / version.blob_path} --kind {src.kind} --json` "
+                    "and attach the output and the file to a bug report"
+                ),
+                "health": "ok",
+                "document": doc.key,
+                "read_warning": warning,
+                "blob_path": str(Path("blobs") / version.blob_path),
+            },
+            document=doc,
+            version_id=version.id,
+        )
 
     def _mark_removed(self, source_id: int, listed: set[str], outcome: SourceOutcome) -> None:
         now = utcnow()

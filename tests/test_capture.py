@@ -132,3 +132,25 @@ def test_contract_real_captures_read_the_same(shared_fixtures: Path):
     for manifest_path in bundles:
         bundle = read_bundle(manifest_path.parent)
         assert bundle.manifest["listing"].get("refs") is not None, manifest_path
+
+
+def test_error_texts_and_headers_in_a_bundle_are_redacted(tmp_path):
+    from monitor.evidence import Exchange, redact_text, redact_url, write_bundle
+
+    assert redact_url("https://user:pw@h.example/x?token=A&page=2") == "https://REDACTED@h.example/x?token=REDACTED&page=2"
+    assert redact_url("https://h.example/mgConvert2PDF.aspx?ID=248101") == "https://h.example/mgConvert2PDF.aspx?ID=248101"
+    assert redact_text("broken: https://h/feed?authtoken=S1 and https://h/x?sessionid=S2") == (
+        "broken: https://h/feed?authtoken=REDACTED and https://h/x?sessionid=REDACTED"
+    )
+    exchange = Exchange("https://h/a", 302, {"Location": "https://h/b?api_key=SECRET789"}, b"", "2026-01-01T00:00:00Z", "0" * 64, 0)
+    out = write_bundle(
+        tmp_path / "b",
+        source="s",
+        kind="page",
+        reason="listing looks broken: https://h/feed?token=SECRET123",
+        exchanges=[exchange],
+        listing={"refs": [], "error": "broken: https://h/x?api_key=SECRET456"},
+    )
+    everything = b"".join(p.read_bytes() for p in out.rglob("*") if p.is_file())
+    for secret in (b"SECRET123", b"SECRET456", b"SECRET789"):
+        assert secret not in everything

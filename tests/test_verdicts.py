@@ -84,3 +84,23 @@ def test_headline_verdict():
     assert headline_verdict({"care_leavers": "Inadequate", "overall": "Good"}) == ("overall", "Good")
     assert headline_verdict({"a": "Good", "b": "Inadequate", "c": "Requires improvement"}) == ("b", "Inadequate")
     assert headline_verdict({}) is None
+
+
+def test_housing_ombudsman_findings_rank_worst_last_and_compare_like_the_ombudsman():
+    from monitor.detect.verdicts import compare, rank, verdict_of
+
+    order = ["No maladministration", "Reasonable redress", "Service failure", "Maladministration", "Severe maladministration"]
+    ranks = [rank(v) for v in order]
+    assert ranks == [3, 3, 2, 1, 0]
+    assert verdict_of("housing_ombudsman", {"decision": "Severe maladministration"}) == {"decision": "Severe maladministration"}
+    (change,) = compare({"decision": "Service failure"}, {"decision": "Severe maladministration"})
+    assert change.direction == "worse"
+
+
+def test_no_maladministration_is_not_an_urgent_maladministration_match():
+    from monitor.detect.phrases import DEFAULT_PHRASES, find_phrases
+
+    matches = find_phrases(["The Ombudsman found no maladministration by the landlord."], DEFAULT_PHRASES)
+    assert [m.phrase for m in matches if m.phrase == "maladministration"] == []
+    matches = find_phrases(["There was severe maladministration by the landlord."], DEFAULT_PHRASES)
+    assert [m.phrase for m in matches] == ["maladministration"]

@@ -70,7 +70,8 @@ def _defaults() -> list[PhraseRule]:
         PhraseRule(
             text="maladministration",
             severity="urgent",
-            exclude=["complaints about 'maladministration'", "complaints about maladministration"],
+            # "no maladministration" is the Housing Ombudsman clearing the landlord
+            exclude=["complaints about 'maladministration'", "complaints about maladministration", "no maladministration"],
         ),
         PhraseRule(text="fault causing injustice", severity="urgent"),
         PhraseRule(text="fault found causing injustice", severity="urgent"),

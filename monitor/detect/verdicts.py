@@ -29,6 +29,14 @@ _RANKS: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"^upheld: maladministration,? no injustice\b"), 2),
     (re.compile(r"^upheld\b"), 1),
     (re.compile(r"^report issued\b"), 0),
+    # Housing Ombudsman findings (a decision's worst one), longest first so each prefix
+    # meets its own rule
+    (re.compile(r"^no maladministration\b"), 3),
+    (re.compile(r"^outside (?:of )?jurisdiction\b"), 3),
+    (re.compile(r"^reasonable redress\b"), 3),
+    (re.compile(r"^service failure\b"), 2),
+    (re.compile(r"^severe maladministration\b"), 0),
+    (re.compile(r"^maladministration\b"), 1),
 ]
 
 GRADED_KINDS = {"ofsted": "judgements", "cqc": "ratings"}
@@ -91,7 +99,7 @@ def verdict_of(kind: str, meta: dict[str, Any] | None) -> dict[str, str]:
     """
     if not meta:
         return {}
-    if kind == "lgsco":
+    if kind in ("lgsco", "housing_ombudsman"):
         decision = _grade_text(meta.get("decision"))
         return {"decision": decision} if decision else {}
     key = GRADED_KINDS.get(kind)
