@@ -288,3 +288,31 @@ def test_a_quote_is_at_most_600_characters():
     letter = f"This letter summarises the findings of the monitoring visit.\nHeadline findings\n{long}\n"
     (quote,) = headline_for("ofsted", "monitoring visit", "", [letter])
     assert len(quote["text"]) == 600 and quote["text"].endswith("…") and quote["page"] == 1
+
+
+def test_which_versions_want_a_headline():
+    from monitor.detect.headlines import wants_headline
+
+    graded = {"judgements": {"overall": "inadequate"}}
+    assert wants_headline("ofsted", {"report_type": "monitoring visit"}) is True
+    assert wants_headline("ofsted", graded) is False
+    assert wants_headline("cqc", {"ratings": {"overall": "Good"}}) is False
+    # the Ombudsman's decision is a grade on the verdict axis, but its sentences are the news
+    assert wants_headline("lgsco", {"decision": "Upheld"}) is True
+    # a reader that chose the headline itself (the Housing Ombudsman's) is not second-guessed
+    assert wants_headline("housing_ombudsman", {"headline": [{"text": "x", "page": 1}]}) is False
+    assert wants_headline("govuk", None) is True
+
+
+def test_housing_ombudsman_report_layout_of_our_source_fixture():
+    from monitor.extract import html_text
+
+    path = Path(__file__).parent / "fixtures" / "housing_ombudsman" / "london-borough-of-harrow-202344547.html"
+    if not path.exists():
+        pytest.skip("the housing_ombudsman fixtures are not in this checkout")
+    quotes = headline_for("housing_ombudsman", "decision", "", [html_text(path.read_bytes())])
+    assert quotes[0] == q(
+        "In accordance with paragraph 52 of the Housing Ombudsman Scheme there was severe maladministration in the "
+        "landlord\u2019s handling of the resident\u2019s reports of defective windows."
+    )
+    assert quotes[-1] == q("Within 4 weeks of the date of this report, the landlord must provide a written apology to the resident from its chief executive.")

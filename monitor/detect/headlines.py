@@ -29,6 +29,7 @@ import re
 from collections.abc import Callable
 
 from monitor.detect.headline_text import Block, blocks_of
+from monitor.detect.verdicts import GRADED_KINDS, verdict_of
 
 MAX_SENTENCES = 4
 #: one quoted sentence is cut here (a run-on PDF paragraph must not fill an email)
@@ -369,11 +370,24 @@ _READERS: dict[str, tuple[Heading, Callable[[list[Block]], list[dict[str, object
     "area_send": (_send_heading, _area_send),
     "ilacs": (_ilacs_heading, _ilacs),
     "lgsco": (_lgsco_heading, _lgsco),
-    "housing_ombudsman": (_headings("Determination", "Orders", "Recommendations", "Background", "Assessment and findings"),
+    "housing_ombudsman": (_headings("Determination", "Determination (decision)", "Orders", "Orders and recommendations",
+                                    "Recommendations", "Background", "Assessment and findings"),
                           _housing_ombudsman),
     "rsh": (_rsh_heading, _rsh),
     "dfe": (_headings("Details", "Documents", "Updates to this page", "Applies to England"), _dfe),
 }
+
+
+def wants_headline(source_kind: str, meta: dict | None) -> bool:
+    """Whether a stored version should get `meta["headline"]`: its kind's reader did not give
+    one already (the Housing Ombudsman's does), and it is not an Ofsted report or CQC
+    assessment with grades (a graded report's grades are its headline)."""
+    meta = meta or {}
+    if meta.get("headline"):
+        return False
+    if source_kind in GRADED_KINDS:
+        return not verdict_of(source_kind, meta)
+    return True
 
 
 def headline_for(source_kind: str, doc_kind: str, title: str, pages: list[str]) -> list[dict]:
