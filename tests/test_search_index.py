@@ -1,0 +1,102 @@
+"""Keeping the search index: `monitor search --reindex`, migration 0004 on a store made
+before it, and index_version / unindex_versions as the pass and retention will call them.
+SQLite and PostgreSQL, the same assertions."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from harness import Monitor
+from pdfs import make_pdf
+from test_pipeline import config, listing
+from test_search import search, search_command  # noqa: F401  (registers `monitor search`)
+from test_store import database_url  # noqa: F401
+
+from monitor.search import index_version, unindex_versions
+from monitor.search import search as search_store
+from monitor.store import Store
+from monitor.store.db import MIGRATIONS, schema_revision
+from monitor.store.models import VersionRow
+
+
+def alembic(store: Store, action: str, revision: str) -> None:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with store.engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        getattr(command, action)(cfg, revision)
+
+
+@pytest.fixture
+def two_reports(server):
+    server.add("/reports", listing("a", "b"))
+    server.add("/files/a.pdf", make_pdf(["Front page.", "The council's response to care\nleavers was slow."]), content_type="application/pdf")
+    server.add("/files/b.pdf", make_pdf(["Adult social care requires improvement."]), content_type="application/pdf")
+    return server
+
+
+def open_store(monitor: Monitor) -> Store:
+    return Store(monitor.database_url or f"sqlite:///{monitor.data_dir / 'monitor.db'}", monitor.data_dir)
+
+
+def test_reindex_makes_versions_stored_without_the_hook_searchable(database_url, two_reports, tmp_path):  # noqa: F811
+    monitor = Monitor(tmp_path, config(two_reports.url), database_url=database_url)
+    assert monitor.run("run")[0] == 0
+    # no index_version hook in this pass: the versions are stored but not yet in the index
+    assert search(monitor, '"care leavers"') == []
+    code, out, err = monitor.run("search", "--reindex")
+    assert code == 0, err
+    assert out.startswith("search index rebuilt: 2 version(s) in ")
+    hits = search(monitor, '"care leavers"')
+    assert [(h["key"].rsplit("/", 1)[-1], h["version"], h["page"], h["snippet"]) for h in hits] == [
+        ("a.pdf", 1, 2, "The council's response to «care leavers» was slow.")
+    ]
+    # a second rebuild replaces, never doubles
+    assert monitor.run("search", "--reindex")[0] == 0
+    assert len(search(monitor, "care")) == 2
+    code, _, err = monitor.run("search", "care", "--reindex")
+    assert code == 2 and "takes no query" in err
+
+
+def test_migration_0004_indexes_a_store_made_before_it(database_url, two_reports, tmp_path):  # noqa: F811
+    monitor = Monitor(tmp_path, config(two_reports.url), database_url=database_url)
+    assert monitor.run("run")[0] == 0
+    store = open_store(monitor)
+    try:
+        assert schema_revision(store.engine) == "0004"
+        alembic(store, "downgrade", "0003")  # the store as it was before search existed
+        assert schema_revision(store.engine) == "0003"
+        tables = set(sa.inspect(store.engine).get_table_names())
+        assert not tables & {"search_fts", "search_page"}
+    finally:
+        store.close()
+    # the next start of any command upgrades it, indexing what was stored
+    hits = search(monitor, "improvement")
+    assert [(h["key"].rsplit("/", 1)[-1], h["version"], h["page"]) for h in hits] == [("b.pdf", 1, 1)]
+    store = open_store(monitor)
+    try:
+        assert schema_revision(store.engine) == "0004"
+    finally:
+        store.close()
+
+
+def test_index_version_replaces_and_unindex_removes(database_url, two_reports, tmp_path):  # noqa: F811
+    monitor = Monitor(tmp_path, config(two_reports.url), database_url=database_url)
+    assert monitor.run("run")[0] == 0
+    store = open_store(monitor)
+    try:
+        with store.session() as session:
+            versions = session.scalars(sa.select(VersionRow).order_by(VersionRow.id)).all()
+            assert [index_version(session, v) for v in versions] == [2, 1]  # rows = non-empty pages
+            assert [index_version(session, v) for v in versions] == [2, 1]  # again: replaced
+        with store.session() as session:
+            hits = search_store(session, "care", store.blobs)
+            assert sorted((h.key.rsplit("/", 1)[-1], h.page) for h in hits) == [("a.pdf", 2), ("b.pdf", 1)]
+            unindex_versions(session, [versions[0].id])
+        with store.session() as session:
+            hits = search_store(session, "care", store.blobs)
+            assert [(h.key.rsplit("/", 1)[-1], h.page) for h in hits] == [("b.pdf", 1)]
+    finally:
+        store.close()
