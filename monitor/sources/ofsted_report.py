@@ -15,6 +15,7 @@ is the only place they can be read. Two frameworks are recognised (docs/publishe
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from datetime import date
 from typing import Any
 
@@ -34,6 +35,8 @@ JUDGEMENT_KEYS = (
 REFORM_FROM = date(2026, 4, 1)
 FRAMEWORK_2018 = "ilacs-2018"
 FRAMEWORK_2026 = "ilacs-2026"
+#: report types that never carry grades: a table problem in one of them is no read_warning
+UNGRADED_TYPES = ("focused visit", "monitoring visit", "jtai", "area send")
 
 
 def read_report_meta(pages: list[str]) -> dict[str, Any]:
@@ -49,6 +52,9 @@ def read_report_meta(pages: list[str]) -> dict[str, Any]:
         meta["framework"] = framework
     if problem:
         meta["judgements_warning"] = problem
+        if meta["report_type"] not in UNGRADED_TYPES:
+            # the key the pipeline turns into an urgent source_broken naming the report
+            meta["read_warning"] = problem
     if dates:
         meta["inspection_dates"] = dates
     inspector = read_lead_inspector("\n".join(pages))
@@ -79,6 +85,9 @@ def _framework(
             return "unknown", "an ILACS inspection report without a 'Judgement Grade' table"
         return None, problem
     inspected = _inspected_on(dates)
+    missing = _missing_rows(judgements)
+    if missing and problem == _NO_OVERALL:
+        problem = "; ".join([problem, *missing])
     rows_ok = problem is None or problem == _NO_OVERALL
     if inspected is not None and inspected >= REFORM_FROM and rows_ok and judgements:
         return FRAMEWORK_2026, None
@@ -150,44 +159,177 @@ def read_judgements(text: str) -> tuple[dict[str, str], str | None]:
     in its prose has no table header and gives {}. A table without an "Overall
     effectiveness" row (the April 2026 framework) gives the other rows and the warning
     "no 'Overall effectiveness' row", which the caller drops when the dates show the report
-    belongs to that framework.
+    belongs to that framework. A grade that is not one of GRADES (a new scale) is kept as
+    read, lower-cased, and named in the warning: it is never dropped.
     """
     flat = flatten(text)
     header = _TABLE_HEADER.search(flat)
     if not header:
         return {}, None
+    words = _Words(text)
     body = flat[header.end() :]
     starts = [m.start() for m in _ROW_START.finditer(body)]
+    if not starts:
+        return {}, "judgement table not fully read: no row the reader knows after the 'Judgement Grade' header"
     judgements: dict[str, str] = {}
     problems: list[str] = []
+    carried: str | None = None
+    before = body[: starts[0]].strip()
+    if before:
+        # a row whose label the reader does not know, ahead of the known ones
+        problems.append(f"text before the first row not read: {before[:80]!r}")
     for index, start in enumerate(starts):
-        end = starts[index + 1] if index + 1 < len(starts) else len(body)
+        last = index + 1 == len(starts)
+        end = len(body) if last else starts[index + 1]
         row = body[start:end]
-        if index + 1 == len(starts):
-            row = _last_row(row)
         # The label is classified without its grade, which may have split it in two.
-        key = _row_key(_GRADE.sub(" ", row))
-        if key == "overall":
-            # The last row: its grade is the first one after the label; prose follows it.
-            match = _GRADE.search(row)
-            if match:
-                judgements["overall"] = _grade(match.group(0))
-            else:
-                problems.append("no grade after 'Overall effectiveness'")
-            break
-        grades = {_grade(m.group(0)) for m in _GRADE.finditer(row)}
+        key = _row_key(_GRADE.sub(" ", _last_row(row) if last else row))
         if key is None:
             problems.append(f"unrecognised row {row[:80]!r}")
-        elif len(grades) != 1:
-            problems.append(f"row {key}: expected one grade, found {sorted(grades) or 'none'}")
-        elif key in judgements:
+            continue
+        if key in judgements:
             problems.append(f"row {key} appears twice")
+            continue
+        at = header.end() + start
+        if not last and _OVERALL_NEXT.match(body, end) and len(_GRADE.findall(row)) == 2:
+            # pdfplumber puts the overall grade, printed level with its label's middle,
+            # ahead of "Overall effectiveness": the row before it ends with that grade
+            second = list(_GRADE.finditer(row))[1]
+            carried = _grade(second.group(0))
+            row = row[: second.start()]
+        if key == "overall" and carried is not None:
+            grade, problem = _overall_carried(carried, row, words, at)
         else:
-            judgements[key] = grades.pop()
+            grade, problem = _row_grade(key, row, last, words, at)
+        if grade is not None:
+            judgements[key] = grade
+        if problem:
+            problems.append(problem)
+        if key == "overall":
+            # the last row of the 2018 table: prose follows it
+            break
+    if not problems and "overall" in judgements:
+        # a table read without a fault must still have every row: an absent one was lost
+        # (a table without the overall row is checked by the caller, which knows the framework)
+        problems = _missing_rows(judgements)
     if "overall" not in judgements and not problems:
         return judgements, _NO_OVERALL
     warning = "judgement table not fully read: " + "; ".join(problems) if problems else None
     return judgements, warning
+
+
+def _row_grade(key: str, row: str, last: bool, words: _Words, at: int) -> tuple[str | None, str | None]:
+    """(grade, problem) of one row starting at flat offset `at`: a known grade, or the words
+    that are not the row's label (a grade the reader does not know, kept and named)."""
+    if key == "overall":
+        match = _GRADE.search(row)
+        unknown = None if match else _unlabelled(key, row, words, at)
+        if match:
+            return _grade(match.group(0)), None
+        if unknown:
+            return _unknown(key, unknown)
+        return None, "no grade after 'Overall effectiveness'"
+    if last:
+        # prose follows the last row of a table without an overall row: only the words
+        # right beside the label are its grade
+        unknown = _unlabelled(key, row, words, at)
+        if unknown and not _GRADE.search(unknown):
+            return _unknown(key, unknown)
+        row = _last_row(row)
+    grades = [_grade(m.group(0)) for m in _GRADE.finditer(row)]
+    if len(grades) == 1:
+        return grades[0], None
+    if grades:
+        return None, f"row {key}: expected one grade, found {grades}"
+    unknown = _unlabelled(key, row, words, at)
+    if unknown:
+        return _unknown(key, unknown)
+    return None, f"row {key}: expected one grade, found none"
+
+
+def _overall_carried(carried: str, row: str, words: _Words, at: int) -> tuple[str, str | None]:
+    """The overall grade printed before its label, checked against any grade beside it."""
+    beside = _unlabelled("overall", row, words, at)
+    if beside and _GRADE.fullmatch(beside.strip(" .")) and _grade(beside.strip(" .")) != carried:
+        return carried, f"row overall: two grades, {carried!r} and {beside!r}"
+    return carried, None
+
+
+_OVERALL_NEXT = re.compile(r"overall effectiveness\b", re.I)
+
+
+def _unknown(key: str, value: str) -> tuple[str, str]:
+    return " ".join(value.lower().split()), (
+        f"row {key}: grade {value!r} is not one of {', '.join(GRADES)}"
+    )
+
+
+#: each row's label as the 2018-2025 reports print it (lower case); the words of a row that
+#: are not its label, in order, are its grade
+_LABELS = {
+    "overall": "overall effectiveness",
+    "impact_of_leaders": "the impact of leaders on social work practice with children and families",
+    "help_and_protection": "the experiences and progress of children who need help and protection",
+    "in_care": "the experiences and progress of children in care",
+    "care_leavers": "the experiences and progress of care leavers",
+    "in_care_and_care_leavers": "the experiences and progress of children in care and care leavers",
+}
+#: the longest grade read as unknown; more words than this are a label or prose
+_MAX_GRADE_WORDS = 6
+
+
+class _Words:
+    """The words of a text with where each sits in `flatten(text)` and on which line, so a
+    position in the flattened table maps back to the line it was printed on."""
+
+    def __init__(self, text: str) -> None:
+        self.flat_starts: list[int] = []
+        self.lines: list[int] = []
+        offset = 0
+        line = 0
+        previous = 0
+        for match in re.finditer(r"\S+", text):
+            line += text.count("\n", previous, match.start())
+            previous = match.start()
+            self.flat_starts.append(offset)
+            self.lines.append(line)
+            offset += len(match.group(0)) + 1
+
+    def line_at(self, flat_offset: int) -> int:
+        """The line of the word at (or just before) a flattened offset."""
+        return self.lines[max(0, bisect_right(self.flat_starts, flat_offset) - 1)]
+
+
+def _unlabelled(key: str, row: str, words: _Words, at: int) -> str | None:
+    """The first run of a row's words that are not its label, cut at the end of the line it
+    starts on (a wrapped label goes on after a grade; prose starts a new line)."""
+    label = _LABELS[key].split()
+    position = 0
+    run: list[str] = []
+    line: int | None = None
+    for match in re.finditer(r"\S+", row):
+        word = match.group(0)
+        if run and (words.line_at(at + match.start()) != line):
+            break
+        if not run and position < len(label) and word.lower().strip(",.;:") == label[position]:
+            position += 1
+            continue
+        if run and position < len(label) and word.lower().strip(",.;:") == label[position]:
+            break
+        if not run:
+            line = words.line_at(at + match.start())
+        run.append(word)
+    if not run or len(run) > _MAX_GRADE_WORDS:
+        return None
+    return " ".join(run)
+
+
+def _missing_rows(judgements: dict[str, str]) -> list[str]:
+    """Problems for the rows every ILACS table has (care leavers a row of their own from 2023)."""
+    if not judgements:
+        return []
+    care = ["in_care_and_care_leavers"] if "in_care_and_care_leavers" in judgements else ["in_care", "care_leavers"]
+    return [f"no row for {key}" for key in ["impact_of_leaders", "help_and_protection", *care] if key not in judgements]
 
 
 def _last_row(row: str) -> str:
