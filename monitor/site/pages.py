@@ -175,7 +175,7 @@ def document_view(doc: SiteDocument, copies: dict[str, str]) -> dict[str, Any]:
                 "size": v.size,
                 "pages": len([p for p in v.pages if p.strip()]),
                 "content_type": v.content_type,
-                "copy": copies.get(v.sha256),
+                "stored": copies.get(v.sha256),
                 "error": v.extract_error,
                 "diff": diff,
             }
