@@ -79,6 +79,9 @@ def detect_for_version(
     pages = pages_of(version.text)
     if previous is not None:
         pages = added_pages(pages_of(previous.text), pages)
+    # an alert carries only the urgent events, not the new_document: they bring the
+    # document's own headline sentences with them
+    headline = {"headline": (doc.meta or {})["headline"]} if (doc.meta or {}).get("headline") else {}
     for match in find_phrases(pages, rules_for(config, src)):
         record_event(
             session,
@@ -86,7 +89,7 @@ def detect_for_version(
             "phrase_match",
             "info" if baseline else match.severity,
             f"'{match.phrase}' x{match.count} in {doc.title}",
-            {**match.to_dict(), "provider_name": display_name(doc)},
+            {**match.to_dict(), "provider_name": display_name(doc), **headline},
             document=doc,
             version_id=version.id,
         )
@@ -108,7 +111,7 @@ def detect_for_version(
             "rating_change",
             "info" if baseline else change.severity,
             f"{doc.title}: {change.field} {format_change(change)}",
-            {**change.to_dict(), "provider": provider, "provider_name": display_name(doc)},
+            {**change.to_dict(), "provider": provider, "provider_name": display_name(doc), **headline},
             document=doc,
             version_id=version.id,
         )

@@ -639,6 +639,7 @@ class Pipeline:
             # a reader that found nothing must not wipe what the listing said (CQC ratings)
             found = {k: v for k, v in jsonable(extracted.meta).items() if v not in ({}, [], None, "")}
             doc.meta = {**(doc.meta or {}), **found}
+            self._add_headline(src, doc, extracted)
             doc.last_checked = now
             doc.status = "ok"
             doc.error = f"text not extracted: {extracted.error}" if extracted.error else None
@@ -696,6 +697,20 @@ class Pipeline:
             warning = found.get("read_warning")
             if warning and (previous is None or reread or previous.text_sha256 != text_sha):
                 self._unread_report(session, src, source, doc, version, str(warning), baseline)
+
+    @staticmethod
+    def _add_headline(src: SourceConfig, doc: DocumentRow, extracted: Extracted) -> None:
+        """A document without grades (a visit letter, a decision, a notice) carries its own
+        headline sentences in meta.headline, so the alert says what it found."""
+        from monitor.detect.headlines import headline_for
+        from monitor.detect.verdicts import verdict_of
+
+        meta = doc.meta or {}
+        if meta.get("headline") or extracted.error or verdict_of(src.kind, meta) and src.kind != "lgsco":
+            return
+        headline = headline_for(src.kind, doc.kind or "", doc.title or "", extracted.pages)
+        if headline:
+            doc.meta = {**meta, "headline": headline}
 
     @staticmethod
     def _unread_report(session, src: SourceConfig, source: SourceRow, doc: DocumentRow, version: VersionRow, warning: str, baseline: bool) -> None:  # type: ignore[no-untyped-def]

@@ -571,6 +571,7 @@ def lgsco_site(server: PublisherServer, day1_decisions: list[Decision] | None = 
                 "decision_date": "2025-07-28",
                 "category": "Children's care services",
                 "subcategory": "Looked after children",
+                "severity": "urgent",  # category_severity: children's care services are urgent by default
             },
         ),
     )
