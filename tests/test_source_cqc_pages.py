@@ -73,7 +73,6 @@ def test_public_assessment_link_is_read_and_gets_todays_ratings(server, http):
         **common,
         "report_date": "2018-08-15",
         "inspection_type": "During a routine inspection",
-        "ratings": {},
     }
 
 
@@ -89,7 +88,7 @@ def test_latest_report_missing_from_the_tab_is_still_listed(server, http):
         None,
         CURRENT,
     )
-    assert (old.key, old.meta["ratings"]) == (OLD, {})
+    assert (old.key, "ratings" in old.meta) == (OLD, False)
 
 
 def test_only_new_style_links_is_not_broken(server, http):
@@ -100,7 +99,7 @@ def test_only_new_style_links_is_not_broken(server, http):
     assert [new.key, older.key] == [PLAN, "LAP-5100"]
     assert older.url == f"{server.url}/location/{SAF}/reports/LAP-5100/overall"
     assert older.kind == "assessment report"
-    assert older.meta["ratings"] == {}
+    assert "ratings" not in older.meta
 
 
 def test_a_report_link_of_an_unknown_form_is_broken(server, http):
@@ -234,7 +233,13 @@ def test_overall_rating_read_from_the_summary_page(server, http):
     server.add(f"{ASSESSMENTS}/harrow-0824/summary", fixture("assessment_summary.html"))
     source = make_source(server, http, local_authority="Harrow", assessment_url=f"{ASSESSMENTS}/harrow-0824")
     assessment, needs, support = list(source.list_documents())
-    assert not server.hits_for(ASSESSMENTS)  # assessment_url: no discovery
+    # with local_authority too, the list is searched for a newer assessment; here it is absent
+    assert [h.status for h in server.hits_for(ASSESSMENTS)] == [404]
+    assert source.listing_incomplete
+    assert source.incomplete_reasons == [
+        f"{server.url}{ASSESSMENTS}: the list of local authority assessments answered HTTP 404; "
+        "a new assessment of Harrow would not be seen until assessment_url is changed"
+    ]
     assert assessment.key == f"{ASSESSMENTS}/harrow-0824"
     assert assessment.url == f"{server.url}{ASSESSMENTS}/harrow-0824"
     assert assessment.title == "London Borough of Harrow: local authority assessment"

@@ -104,11 +104,11 @@ def test_saf_assessment_beside_an_old_report_and_stale_service_ratings(server, h
     }
     serve(server, record)
     old, new = list_refs(server, http)
-    assert (old.key, old.published, old.kind, old.meta["ratings"]) == (
+    assert (old.key, old.published, old.kind, "ratings" in old.meta) == (
         R_2021,
         date(2021, 3, 9),
         "inspection report",
-        {},
+        False,
     )
     assert old.url == f"{server.url}/api/reports/{R_2021}"
     assert (new.key, new.published, new.kind, new.meta["ratings"]) == (
@@ -146,7 +146,8 @@ def test_saf_overall_object_wins_over_service_groups():
     assert item.percentage_scores == {}
 
 
-def test_saf_several_groups_without_overall_keep_only_what_they_agree_on():
+def test_saf_several_groups_without_overall_take_the_worst_rating_per_field():
+    """Review finding 3: keeping only agreed fields hid one group's fall to Inadequate."""
     record = saf_record()
     groups = record["assessment"][0]["ratings"]["asgRatings"]
     groups.append(
@@ -161,7 +162,7 @@ def test_saf_several_groups_without_overall_keep_only_what_they_agree_on():
         }
     )
     (item,) = read_assessments(record)
-    assert item.ratings == {"safe": "inadequate", "caring": "good"}
+    assert item.ratings == SAF_RATINGS  # the worst of Homecare (SAF_RATINGS) and Supported living
     assert set(item.service_group_ratings) == {"Homecare agencies", "Supported living"}
     assert item.published == date(2025, 6, 12)
 

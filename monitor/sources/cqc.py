@@ -20,6 +20,7 @@ documents is ListingBrokenError; CQC's soft rate limit (HTTP 200 carrying
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import time
@@ -29,19 +30,10 @@ from typing import Any, ClassVar
 
 from pydantic import field_validator, model_validator
 
-from monitor.dates import parse_date
 from monitor.errors import BlockedError, FetchError, ListingBrokenError
 from monitor.http import Response
 from monitor.sources.base import DocumentRef, Source, SourceSettings
-from monitor.sources.cqc_api import (
-    AssessmentShapeError,
-    api_error_of,
-    api_ratings_by_report,
-    current_overall,
-    ratings_from,
-    read_assessments,
-    retry_hint_seconds,
-)
+from monitor.sources.cqc_api import api_error_of, api_ratings_by_report, retry_hint_seconds
 from monitor.sources.cqc_assessment import AssessmentReader
 from monitor.sources.cqc_pages import (
     parse_assessment_page,
@@ -49,9 +41,9 @@ from monitor.sources.cqc_pages import (
     parse_reports_page,
 )
 from monitor.sources.cqc_public import public_location_refs
+from monitor.sources.cqc_records import record_refs
 from monitor.sources.cqc_text import (
     authority_slug,
-    long_date,
     normalise_rating,
     read_quality_statement_scores,
     read_ratings,
@@ -119,6 +111,10 @@ class CqcSource(Source):
     default_base_url: ClassVar[str | None] = "https://www.cqc.org.uk"
 
     settings: CqcSettings
+    #: set by a pass whose listing could not be fully confirmed (the pipeline then marks
+    #: nothing removed and prints incomplete_reasons in the pass summary)
+    listing_incomplete: bool = False
+    incomplete_reasons: list[str]
 
     # -- configuration ------------------------------------------------------------------
 
@@ -160,6 +156,13 @@ class CqcSource(Source):
                 "the list of local authority assessments is inferred (the live page may not carry "
                 "the links); set assessment_url to the assessment's page"
             )
+        if self.settings.local_authority and self.settings.assessment_url:
+            notes.append(
+                "a newer assessment than assessment_url is looked for in CQC's list of local authority "
+                "assessments; if that list carries no links (as the stored copy suggests), each pass "
+                "says its listing is incomplete: a new assessment would not be seen until "
+                "assessment_url is changed"
+            )
         if self.settings.assessment_url:
             notes.append(
                 "how the assessment page states its overall rating and date is inferred (no raw page "
@@ -172,6 +175,7 @@ class CqcSource(Source):
 
     def list_documents(self) -> Iterator[DocumentRef]:
         """Yield every report and assessment of the watched locations/providers and the council's assessment."""
+        self.listing_incomplete, self.incomplete_reasons = False, []
         seen_keys: set[str] = set()
         for ref in self._all_refs(seen_locations=set()):
             # one report can be listed twice (a location's list, or a provider and its location)
@@ -205,7 +209,7 @@ class CqcSource(Source):
         headers = {API_KEY_HEADER: key} if key else {}
         for attempt in range(SOFT_LIMIT_RETRIES + 1):
             # a retry must not be answered from the cache with the rate-limit body
-            data = self._api_fetch(url, headers, what, conditional=attempt == 0).json()
+            data = self._json(self._api_fetch(url, headers, what, conditional=attempt == 0), what)
             error = api_error_of(data)
             if error is None:
                 break
@@ -232,6 +236,19 @@ class CqcSource(Source):
                 f"{url}: expected a JSON object describing {what}, got {type(data).__name__}", url=url
             )
         return data
+
+    @staticmethod
+    def _json(response: Response, what: str) -> Any:
+        """The answer's JSON; ListingBrokenError for anything else (the HTTP client has
+        already turned challenge pages into BlockedError), so the answer is kept as evidence."""
+        try:
+            return json.loads(response.text)
+        except ValueError as exc:
+            raise ListingBrokenError(
+                f"{response.url}: expected JSON from the CQC API describing {what}, got "
+                f"{response.content_type or 'no content type'} ({exc})",
+                url=response.url,
+            ) from exc
 
     def _key_hint(self) -> str:
         if not self.api_key():
@@ -301,143 +318,7 @@ class CqcSource(Source):
     def _record_refs(
         self, data: dict[str, Any], url: str, facts: dict[str, Any], subject: str, location_id: str | None
     ) -> Iterator[DocumentRef]:
-        refs = [*self._report_refs(data, url, facts, subject)]
-        refs += self._inherited_ref(data, facts, subject, listed={r.key for r in refs})
-        refs += self._assessment_refs(data, url, facts, subject, location_id)
-        if not refs:
-            overall = current_overall(data)
-            rated = normalise_rating(overall.get("rating"))
-            last = (
-                (data.get("lastReport") or {}).get("publicationDate")
-                if isinstance(data.get("lastReport"), dict)
-                else None
-            )
-            if rated or last:
-                raise ListingBrokenError(
-                    f"{url}: the record says {subject} has "
-                    + (
-                        f"a current rating ({overall.get('rating')})"
-                        if rated
-                        else f"a report published {last}"
-                    )
-                    + " but lists no report in reports[] or assessment[] that could be read",
-                    url=url,
-                )
-        yield from refs
-
-    def _report_refs(
-        self, data: dict[str, Any], url: str, facts: dict[str, Any], subject: str
-    ) -> Iterator[DocumentRef]:
-        reports = data.get("reports") or []
-        if not isinstance(reports, list):
-            raise ListingBrokenError(f"{url}: expected 'reports' to be a list of reports", url=url)
-        ratings_by_report = api_ratings_by_report(data)
-        parsed = 0
-        for item in reports:
-            link_id = item.get("linkId") if isinstance(item, dict) else None
-            if not link_id:
-                continue
-            parsed += 1
-            published = parse_date(item.get("reportDate"))
-            meta = {
-                **facts,
-                "report_date": published.isoformat() if published else None,
-                "report_type": item.get("reportType"),
-                "first_visit_date": item.get("firstVisitDate"),
-                "ratings": ratings_by_report.get(link_id, {}),
-            }
-            if item.get("inspectionLocations"):
-                meta["inspection_location_ids"] = [
-                    loc.get("locationId") for loc in item["inspectionLocations"] if isinstance(loc, dict)
-                ]
-            yield DocumentRef(
-                key=link_id,
-                url=f"{self.api_base_url}/reports/{link_id}",
-                title=f"{subject}: CQC inspection report ({long_date(published)})",
-                published=published,
-                kind="inspection report",
-                meta=meta,
-            )
-        if reports and not parsed:
-            raise ListingBrokenError(f"{url}: {len(reports)} reports listed but none has a linkId", url=url)
-
-    def _inherited_ref(
-        self, data: dict[str, Any], facts: dict[str, Any], subject: str, listed: set[str]
-    ) -> list[DocumentRef]:
-        """The report behind a current rating that reports[] does not list.
-
-        A re-registered location inherits its predecessor's rating; the rating's
-        reportLinkId is the predecessor's report, which /reports/{linkId} serves
-        (evidence-2026/api/v1_reregistration_anypoint_excerpt.txt). Whether CQC also lists
-        it in the successor's reports[] is unknown, so it is a document either way."""
-        overall = current_overall(data)
-        link_id = overall.get("reportLinkId")
-        ratings = ratings_from(overall.get("rating"), overall.get("keyQuestionRatings"), link_id)
-        if not link_id or link_id in listed or not ratings:
-            return []
-        published = parse_date(overall.get("reportDate"))
-        meta = {
-            **facts,
-            "report_date": published.isoformat() if published else None,
-            "report_type": None,
-            "first_visit_date": None,
-            "ratings": ratings,
-            "inherited_from": overall.get("organisationId"),
-        }
-        return [
-            DocumentRef(
-                key=link_id,
-                url=f"{self.api_base_url}/reports/{link_id}",
-                title=f"{subject}: CQC inspection report ({long_date(published)})",
-                published=published,
-                kind="inspection report",
-                meta=meta,
-            )
-        ]
-
-    def _assessment_refs(
-        self, data: dict[str, Any], url: str, facts: dict[str, Any], subject: str, location_id: str | None
-    ) -> list[DocumentRef]:
-        try:
-            assessments = read_assessments(data)
-        except AssessmentShapeError as exc:
-            raise ListingBrokenError(
-                f"{url}: expected each assessment[] entry to name its assessmentPlanId "
-                f"(ratings.asgRatings[].assessmentPlanId), but {exc}",
-                url=url,
-            ) from exc
-        if data.get("assessment") and not assessments:
-            raise ListingBrokenError(
-                f"{url}: assessment[] is not empty but no assessment plan was read", url=url
-            )
-        refs = []
-        for item in assessments:
-            where = f"/location/{location_id}" if location_id else f"/provider/{facts['provider_id']}"
-            meta: dict[str, Any] = {
-                **facts,
-                "report_date": item.published.isoformat() if item.published else None,
-                "report_type": "Assessment",
-                "assessment_plan_id": item.plan_id,
-                "assessment_date": item.assessment_date,
-                "assessment_status": item.status,
-                "service_groups": item.service_groups,
-                "ratings": item.ratings,
-            }
-            if item.service_group_ratings:
-                meta["service_group_ratings"] = item.service_group_ratings
-            if item.percentage_scores:
-                meta["percentage_scores"] = item.percentage_scores
-            refs.append(
-                DocumentRef(
-                    key=item.plan_id,
-                    url=f"{self.base_url}{where}/reports/{item.plan_id}/overall",
-                    title=f"{subject}: CQC assessment report ({long_date(item.published)})",
-                    published=item.published,
-                    kind="assessment report",
-                    meta=meta,
-                )
-            )
-        return refs
+        yield from record_refs(self, data, url, facts, subject, location_id)
 
     # -- the public location pages (no key) ---------------------------------------------
 

@@ -9,11 +9,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from monitor.dates import parse_date
-from monitor.sources.cqc_text import RATING_FIELDS, key_question, normalise_rating
+from monitor.sources.cqc_text import (
+    RATING_FIELDS,
+    key_question,
+    normalise_rating,
+    unreadable_rating,
+    worst_rating,
+)
+
+UK = ZoneInfo("Europe/London")
 
 
 def ratings_from(overall: Any, questions: Any, link_id: str | None = None) -> dict[str, str]:
@@ -112,10 +121,12 @@ def read_assessments(record: dict[str, Any]) -> list[Assessment]:
     The rating of the location is the assessment's own `overall` object where CQC fills
     it (non-social-care services); otherwise the service group's rating in asgRatings[]
     (social care: one group), as Skills for Care reads it. With several groups and no
-    overall object, only the fields all groups agree on are the location's; each group's
-    ratings are kept in `service_group_ratings`.
+    overall object, each field takes the worst rating any group has, so one group falling to
+    Inadequate is a change; each group's ratings are kept in `service_group_ratings`.
 
-    Raises AssessmentShapeError for an entry that names no assessment plan."""
+    Raises AssessmentShapeError for an entry that names no assessment plan, a rating in a
+    form the reader does not know, an unreadable publication date, or a plan with neither a
+    rating nor a date."""
     plans: dict[str, dict[str, Any]] = {}
     entries = record.get("assessment")
     if entries is None:
@@ -145,12 +156,57 @@ def read_assessments(record: dict[str, Any]) -> list[Assessment]:
     return [_assessment(plan_id, plan) for plan_id, plan in plans.items()]
 
 
+def uk_date(value: Any) -> date | None:
+    """The UK calendar day of an API timestamp: "2025-03-01T23:30:00-01:00" is 2 March in
+    London. A timestamp without a zone is taken as UK time; "01/03/2025" is day first.
+
+    Raises ValueError for a non-empty value that is no date at all."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        day = parse_date(text)
+        if day is None:
+            raise ValueError(f"unreadable date {text!r}") from None
+        return day
+    if moment.tzinfo is None:
+        return moment.date()
+    return moment.astimezone(UK).date()
+
+
+def _check_ratings(plan_id: str, items: list[dict[str, Any]]) -> None:
+    """AssessmentShapeError for a rating in a form normalise_rating does not know."""
+    for item in items:
+        values = [("rating", item.get("rating"))]
+        values += [
+            (str(q.get("name")), q.get("rating"))
+            for q in item.get("keyQuestionRatings") or []
+            if isinstance(q, dict)
+        ]
+        for name, value in values:
+            if unreadable_rating(value):
+                raise AssessmentShapeError(
+                    f"assessment plan {plan_id} gives {name} the rating {value!r}, which is not one of "
+                    "CQC's four ratings nor a known 'not rated' label"
+                )
+
+
 def _assessment(plan_id: str, plan: dict[str, Any]) -> Assessment:
     entry, groups, overall = plan["entry"], plan["groups"], plan["overall"]
+    _check_ratings(plan_id, groups + overall)
     first = groups[0] if groups else {}
+    stamp = entry.get("assessmentPlanPublishedDateTime")
+    try:
+        published = uk_date(stamp)
+    except ValueError as exc:
+        raise AssessmentShapeError(
+            f"assessment plan {plan_id} has an {exc} in assessmentPlanPublishedDateTime"
+        ) from exc
     result = Assessment(
         plan_id=plan_id,
-        published=parse_date(str(entry.get("assessmentPlanPublishedDateTime") or "")[:10] or None),
+        published=published,
         assessment_date=first.get("assessmentDate") or entry.get("assessmentDate"),
         status=first.get("assessmentPlanStatus") or entry.get("assessmentPlanStatus") or first.get("status"),
         title=first.get("title") or entry.get("title"),
@@ -168,12 +224,18 @@ def _assessment(plan_id: str, plan: dict[str, Any]) -> Assessment:
         result.ratings = group_ratings[next(iter(group_ratings))]
         result.percentage_scores = _percentages(first.get("keyQuestionRatings"))
     elif groups:
-        values = list(group_ratings.values())
+        fields = {name for ratings in group_ratings.values() for name in ratings}
         result.ratings = _ordered(
-            {k: v for k, v in values[0].items() if all(other.get(k) == v for other in values[1:])}
+            {name: worst_rating([r[name] for r in group_ratings.values() if name in r]) for name in fields}
         )
     if len(groups) > 1:
         result.service_group_ratings = group_ratings
+    if not result.ratings and result.published is None:
+        # an undated, unrated document would raise no alert and sort nowhere
+        raise AssessmentShapeError(
+            f"assessment plan {plan_id} has neither a rating nor a publication date "
+            "(assessmentPlanPublishedDateTime)"
+        )
     return result
 
 

@@ -40,12 +40,57 @@ class AssessmentReader:
         return self.source.http.get(url, allowed_hosts=self.source.allowed_hosts()).text
 
     def refs(self) -> Iterator[DocumentRef]:
-        """The assessment's documents; ListingBrokenError when it states no overall rating."""
+        """The assessment's documents; ListingBrokenError when it states no overall rating.
+
+        With `assessment_url` and `local_authority` both set, CQC's list is still searched:
+        a reassessment comes under a new slug (harrow-MMYY), which the pinned page never
+        names. A newer assessment found there is listed too; a list carrying no links for
+        the council marks the listing incomplete (the stored copy of the list shows none)."""
         settings = self.source.settings
-        if settings.assessment_url:
-            url = urljoin(self.source.base_url + "/", settings.assessment_url)
-        else:
-            url = self.find(settings.local_authority or "")
+        if not settings.assessment_url:
+            yield from self._read(self.find(settings.local_authority or ""))
+            return
+        pinned = urljoin(self.source.base_url + "/", settings.assessment_url)
+        yield from self._read(pinned)
+        if settings.local_authority:
+            newer = self._newer_than(pinned, settings.local_authority)
+            if newer is not None:
+                yield from self._read(newer)
+
+    def _newer_than(self, pinned: str, authority: str) -> str | None:
+        """The council's newest listed assessment when it is newer than the pinned page."""
+        index_url = f"{self.source.base_url}{ASSESSMENT_INDEX_PATH}"
+        try:
+            overviews, links = self._overviews(authority)
+        except FetchError as exc:
+            if exc.status != 404:
+                raise  # a passing failure: the source is "failing" this pass, and says so
+            self._incomplete(
+                f"{index_url}: the list of local authority assessments answered HTTP 404; a new "
+                f"assessment of {authority} would not be seen until assessment_url is changed"
+            )
+            return None
+        if not overviews:
+            what = "carries no links" if not links else f"links {links} assessments but none of {authority}"
+            self._incomplete(
+                f"{index_url}: the list of local authority assessments {what}; a new assessment of "
+                f"{authority} would not be seen until assessment_url is changed"
+            )
+            return None
+        newest = max(overviews)
+        pinned_when = _month_of(urlsplit(pinned).path)
+        if pinned_when is not None and newest[:2] <= pinned_when:
+            return None
+        if urlsplit(newest[2]).path.rstrip("/") == urlsplit(pinned).path.rstrip("/"):
+            return None
+        return newest[2]
+
+    def _incomplete(self, reason: str) -> None:
+        self.source.listing_incomplete = True
+        self.source.incomplete_reasons.append(reason)
+
+    def _read(self, url: str) -> Iterator[DocumentRef]:
+        settings = self.source.settings
         page = parse_assessment_page(self._get_text(url), url)
         is_theme_page = bool(_THEME_PAGE.search(urlsplit(url).path))
         summary_url = url.rstrip("/") + "/summary"
@@ -64,9 +109,10 @@ class AssessmentReader:
         meta: dict[str, Any] = {
             "local_authority": authority,
             "report_date": page["published"].isoformat() if page["published"] else None,
-            "ratings": page["ratings"],
             "quality_statements": page["quality_statements"],
         }
+        if page["ratings"]:
+            meta["ratings"] = page["ratings"]
         if page["overall_percentage"] is not None:
             meta["overall_percentage"] = page["overall_percentage"]
         yield DocumentRef(
@@ -130,8 +176,8 @@ class AssessmentReader:
                 url=url,
             )
 
-    def find(self, authority: str) -> str:
-        """The newest assessment page for a council, from CQC's list of assessment reports."""
+    def _overviews(self, authority: str) -> tuple[list[tuple[int, int, str]], int]:
+        """([(year, month, url)] of the council's assessments, how many assessment links in all)."""
         index_url = f"{self.source.base_url}{ASSESSMENT_INDEX_PATH}"
         slug = authority_slug(authority)
         soup = BeautifulSoup(self._get_text(index_url), "lxml")
@@ -140,17 +186,33 @@ class AssessmentReader:
             rf"{re.escape(ASSESSMENT_INDEX_PATH)}/{re.escape(slug)}-(\d{{2}})(\d{{2}})(-[\w-]+)?/?$", re.I
         )
         overviews: list[tuple[int, int, str]] = []
+        links = 0
         for link in soup.find_all("a", href=True):
             absolute = urljoin(index_url, str(link["href"]))
-            match = pattern.search(urlsplit(absolute).path)
+            path = urlsplit(absolute).path
+            if path.rstrip("/").startswith(ASSESSMENT_INDEX_PATH + "/"):
+                links += 1
+            match = pattern.search(path)
             # theme pages ("-theme1-needs") belong to an assessment; the overview has no theme suffix
             if match and "theme" not in (match.group(3) or "").lower():
                 overviews.append((int(match.group(2)), int(match.group(1)), absolute.rstrip("/")))
+        return overviews, links
+
+    def find(self, authority: str) -> str:
+        """The newest assessment page for a council, from CQC's list of assessment reports."""
+        index_url = f"{self.source.base_url}{ASSESSMENT_INDEX_PATH}"
+        overviews, _ = self._overviews(authority)
         if not overviews:
             raise ListingBrokenError(
-                f"{index_url}: expected a link to {ASSESSMENT_INDEX_PATH}/{slug}-MMYY for local authority "
-                f"{authority!r}, found none; set assessment_url to the assessment's page",
+                f"{index_url}: expected a link to {ASSESSMENT_INDEX_PATH}/{authority_slug(authority)}-MMYY "
+                f"for local authority {authority!r}, found none; set assessment_url to the assessment's page",
                 url=index_url,
             )
         # newest by (year, month) of the MMYY in the path
         return max(overviews)[2]
+
+
+def _month_of(path: str) -> tuple[int, int] | None:
+    """(year, month) of the MMYY in an assessment's slug ("harrow-0824" -> (24, 8))."""
+    match = re.search(r"-(\d{2})(\d{2})(?:-theme\d-[\w-]+)?/?$", path)
+    return (int(match.group(2)), int(match.group(1))) if match else None

@@ -73,16 +73,20 @@ def public_location_refs(source: CqcSource, location_id: str) -> Iterator[Docume
     for entry in entries:
         published = entry.get("published") or entry["date"]
         assessment = entry["style"] == "assessment"
+        meta = {
+            **facts,
+            "report_date": published.isoformat() if published else None,
+            "inspection_type": entry["description"],
+        }
+        # only the newest report is given today's ratings; the others' stay as their PDFs or an
+        # earlier pass gave them (an empty dict here would overwrite those in the store)
+        if entry is newest and current:
+            meta["ratings"] = dict(current)
         yield DocumentRef(
             key=entry["key"],
             url=entry["url"],
             title=f"{name}: CQC {'assessment' if assessment else 'inspection'} report ({long_date(published)})",
             published=published,
             kind="assessment report" if assessment else "inspection report",
-            meta={
-                **facts,
-                "report_date": published.isoformat() if published else None,
-                "inspection_type": entry["description"],
-                "ratings": dict(current) if entry is newest else {},
-            },
+            meta=meta,
         )

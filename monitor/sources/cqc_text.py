@@ -47,6 +47,37 @@ def normalise_rating(value: Any) -> str | None:
     return rating if rating in RATINGS else None
 
 
+#: labels CQC puts where a rating would be, meaning "no rating" (evidence-2026 REPORT.md 1.8)
+NOT_A_RATING = frozenset(
+    {
+        "not rated",
+        "not applicable",
+        "inspected but not rated",
+        "no published rating",
+        "insufficient evidence to rate",
+        "evidence requirements partially scored",
+        "evidence requirements not yet scored",
+        "no approved rating",
+        "do not include in report",
+    }
+)
+
+
+def unreadable_rating(value: Any) -> bool:
+    """True for a value in a rating's place that is neither a rating, nor empty, nor one of
+    CQC's known "no rating" labels: a form the adapter does not know."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return False
+    if normalise_rating(value) is not None:
+        return False
+    return not (isinstance(value, str) and " ".join(value.split()).lower() in NOT_A_RATING)
+
+
+def worst_rating(ratings: list[str]) -> str:
+    """The worst of normalised ratings ("inadequate" is worse than "good")."""
+    return max(ratings, key=RATINGS.index)
+
+
 def key_question(name: Any) -> str | None:
     """'Well led' / 'Well-led' / 'SAFE' -> the ratings field name, or None."""
     if not isinstance(name, str):
