@@ -10,19 +10,31 @@ is the only place they can be read. Two frameworks are recognised (docs/publishe
   the same four-point scale but have no overall row; that is the framework, not a reading
   failure, so no warning is raised and no "overall" key is written (a rating change is only
   ever computed between fields both reports carry).
+
+A report that should carry grades (an inspection, or an untitled document with a grade
+table) whose grades were not all read gets ``read_warning`` beside ``judgements_warning``:
+the pipeline turns that key into an urgent source_broken naming the report, so a grade
+table in a new form (renamed header, a new scale such as "Needs attention", a lost row)
+is never a quiet report without grades. Visit letters, JTAI and area SEND reports carry no
+grades and never get it.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from datetime import date
 from typing import Any
 
 from monitor.dates import parse_date
+from monitor.sources.ofsted_judgements import (  # noqa: F401  (GRADES re-exported)
+    GRADES,
+    NO_OVERALL,
+    TABLE_HEADER,
+    missing_rows,
+    read_judgements,
+)
 from monitor.textnorm import flatten
 
-GRADES = ("outstanding", "good", "requires improvement", "inadequate")
 JUDGEMENT_KEYS = (
     "overall",
     "impact_of_leaders",
@@ -75,7 +87,7 @@ def _framework(
 ) -> tuple[str | None, str | None]:
     """(framework, warning): which ILACS framework a graded report follows, and whether what
     was read is complete for it."""
-    has_table = bool(_TABLE_HEADER.search(flatten(head)))
+    has_table = bool(TABLE_HEADER.search(flatten(head)))
     if "overall" in judgements:
         return FRAMEWORK_2018, problem
     if not has_table:
@@ -85,10 +97,10 @@ def _framework(
             return "unknown", "an ILACS inspection report without a 'Judgement Grade' table"
         return None, problem
     inspected = _inspected_on(dates)
-    missing = _missing_rows(judgements)
-    if missing and problem == _NO_OVERALL:
+    missing = missing_rows(judgements)
+    if missing and problem == NO_OVERALL:
         problem = "; ".join([problem, *missing])
-    rows_ok = problem is None or problem == _NO_OVERALL
+    rows_ok = problem is None or problem == NO_OVERALL
     if inspected is not None and inspected >= REFORM_FROM and rows_ok and judgements:
         return FRAMEWORK_2026, None
     if inspected is None and rows_ok and judgements:
@@ -101,249 +113,16 @@ def _framework(
     return FRAMEWORK_2018, problem
 
 
-def _inspected_on(dates: dict[str, str] | None) -> date | None:
-    if not dates:
-        return None
-    return date.fromisoformat(dates.get("end") or dates["start"])
-
-
-# -- the judgement table ---------------------------------------------------------------
-
-_GRADE = re.compile(r"requires\s+improvement(?:\s+to\s+be\s+good)?|outstanding|good|inadequate", re.I)
-# Each row of the table starts with one of these; the grade may sit anywhere in the row
-# when a wrapped label's second line comes after it in the text layer.
-_ROW_START = re.compile(
-    r"\bThe impact of leaders\b|\bThe experiences and progress of\b|\bOverall effectiveness\b", re.I
-)
-_TABLE_HEADER = re.compile(r"\bJudgements?(?:\s+areas?)?\s+Grades?\b", re.I)
-
-
-def _grade(text: str) -> str:
-    value = " ".join(text.lower().split())
-    return "requires improvement" if value.startswith("requires improvement") else value
-
-
-def _row_key(label: str) -> str | None:
-    text = " ".join(label.lower().split())
-    if text.startswith("overall effectiveness"):
-        return "overall"
-    if "leaders" in text:
-        return "impact_of_leaders"
-    if "help and protection" in text:
-        return "help_and_protection"
-    if re.search(r"in care and care leavers", text):
-        return "in_care_and_care_leavers"
-    if "care leavers" in text:
-        return "care_leavers"
-    if "in care" in text:
-        return "in_care"
-    return None
-
-
-_NO_OVERALL = "judgement table not fully read: no 'Overall effectiveness' row"
-# A wrapped label's second line ("leavers") follows the grade in the text layer; this many
-# characters after the grade of a table's last row are read as its label, no more, because
-# prose follows a table that has no "Overall effectiveness" row to end it.
-_LABEL_TAIL = 40
 _ILACS_TITLE = re.compile(
     r"\bInspection of\b.{0,80}?\bchildren's (?:social care )?services\b|\bInspection of children's social care services\b",
     re.I,
 )
 
 
-def read_judgements(text: str) -> tuple[dict[str, str], str | None]:
-    """The "Judgement | Grade" table as {key: grade}, and a warning when a table is there but
-    could not be read fully (so a silent {} never hides a graded report).
-
-    Only the table is read: a monitoring visit letter that mentions "overall effectiveness"
-    in its prose has no table header and gives {}. A table without an "Overall
-    effectiveness" row (the April 2026 framework) gives the other rows and the warning
-    "no 'Overall effectiveness' row", which the caller drops when the dates show the report
-    belongs to that framework. A grade that is not one of GRADES (a new scale) is kept as
-    read, lower-cased, and named in the warning: it is never dropped.
-    """
-    flat = flatten(text)
-    header = _TABLE_HEADER.search(flat)
-    if not header:
-        return {}, None
-    words = _Words(text)
-    body = flat[header.end() :]
-    starts = [m.start() for m in _ROW_START.finditer(body)]
-    if not starts:
-        return {}, "judgement table not fully read: no row the reader knows after the 'Judgement Grade' header"
-    judgements: dict[str, str] = {}
-    problems: list[str] = []
-    carried: str | None = None
-    before = body[: starts[0]].strip()
-    if before:
-        # a row whose label the reader does not know, ahead of the known ones
-        problems.append(f"text before the first row not read: {before[:80]!r}")
-    for index, start in enumerate(starts):
-        last = index + 1 == len(starts)
-        end = len(body) if last else starts[index + 1]
-        row = body[start:end]
-        # The label is classified without its grade, which may have split it in two.
-        key = _row_key(_GRADE.sub(" ", _last_row(row) if last else row))
-        if key is None:
-            problems.append(f"unrecognised row {row[:80]!r}")
-            continue
-        if key in judgements:
-            problems.append(f"row {key} appears twice")
-            continue
-        at = header.end() + start
-        if not last and _OVERALL_NEXT.match(body, end) and len(_GRADE.findall(row)) == 2:
-            # pdfplumber puts the overall grade, printed level with its label's middle,
-            # ahead of "Overall effectiveness": the row before it ends with that grade
-            second = list(_GRADE.finditer(row))[1]
-            carried = _grade(second.group(0))
-            row = row[: second.start()]
-        if key == "overall" and carried is not None:
-            grade, problem = _overall_carried(carried, row, words, at)
-        else:
-            grade, problem = _row_grade(key, row, last, words, at)
-        if grade is not None:
-            judgements[key] = grade
-        if problem:
-            problems.append(problem)
-        if key == "overall":
-            # the last row of the 2018 table: prose follows it
-            break
-    if not problems and "overall" in judgements:
-        # a table read without a fault must still have every row: an absent one was lost
-        # (a table without the overall row is checked by the caller, which knows the framework)
-        problems = _missing_rows(judgements)
-    if "overall" not in judgements and not problems:
-        return judgements, _NO_OVERALL
-    warning = "judgement table not fully read: " + "; ".join(problems) if problems else None
-    return judgements, warning
-
-
-def _row_grade(key: str, row: str, last: bool, words: _Words, at: int) -> tuple[str | None, str | None]:
-    """(grade, problem) of one row starting at flat offset `at`: a known grade, or the words
-    that are not the row's label (a grade the reader does not know, kept and named)."""
-    if key == "overall":
-        match = _GRADE.search(row)
-        unknown = None if match else _unlabelled(key, row, words, at)
-        if match:
-            return _grade(match.group(0)), None
-        if unknown:
-            return _unknown(key, unknown)
-        return None, "no grade after 'Overall effectiveness'"
-    if last:
-        # prose follows the last row of a table without an overall row: only the words
-        # right beside the label are its grade
-        unknown = _unlabelled(key, row, words, at)
-        if unknown and not _GRADE.search(unknown):
-            return _unknown(key, unknown)
-        row = _last_row(row)
-    grades = [_grade(m.group(0)) for m in _GRADE.finditer(row)]
-    if len(grades) == 1:
-        return grades[0], None
-    if grades:
-        return None, f"row {key}: expected one grade, found {grades}"
-    unknown = _unlabelled(key, row, words, at)
-    if unknown:
-        return _unknown(key, unknown)
-    return None, f"row {key}: expected one grade, found none"
-
-
-def _overall_carried(carried: str, row: str, words: _Words, at: int) -> tuple[str, str | None]:
-    """The overall grade printed before its label, checked against any grade beside it."""
-    beside = _unlabelled("overall", row, words, at)
-    if beside and _GRADE.fullmatch(beside.strip(" .")) and _grade(beside.strip(" .")) != carried:
-        return carried, f"row overall: two grades, {carried!r} and {beside!r}"
-    return carried, None
-
-
-_OVERALL_NEXT = re.compile(r"overall effectiveness\b", re.I)
-
-
-def _unknown(key: str, value: str) -> tuple[str, str]:
-    return " ".join(value.lower().split()), (
-        f"row {key}: grade {value!r} is not one of {', '.join(GRADES)}"
-    )
-
-
-#: each row's label as the 2018-2025 reports print it (lower case); the words of a row that
-#: are not its label, in order, are its grade
-_LABELS = {
-    "overall": "overall effectiveness",
-    "impact_of_leaders": "the impact of leaders on social work practice with children and families",
-    "help_and_protection": "the experiences and progress of children who need help and protection",
-    "in_care": "the experiences and progress of children in care",
-    "care_leavers": "the experiences and progress of care leavers",
-    "in_care_and_care_leavers": "the experiences and progress of children in care and care leavers",
-}
-#: the longest grade read as unknown; more words than this are a label or prose
-_MAX_GRADE_WORDS = 6
-
-
-class _Words:
-    """The words of a text with where each sits in `flatten(text)` and on which line, so a
-    position in the flattened table maps back to the line it was printed on."""
-
-    def __init__(self, text: str) -> None:
-        self.flat_starts: list[int] = []
-        self.lines: list[int] = []
-        offset = 0
-        line = 0
-        previous = 0
-        for match in re.finditer(r"\S+", text):
-            line += text.count("\n", previous, match.start())
-            previous = match.start()
-            self.flat_starts.append(offset)
-            self.lines.append(line)
-            offset += len(match.group(0)) + 1
-
-    def line_at(self, flat_offset: int) -> int:
-        """The line of the word at (or just before) a flattened offset."""
-        return self.lines[max(0, bisect_right(self.flat_starts, flat_offset) - 1)]
-
-
-def _unlabelled(key: str, row: str, words: _Words, at: int) -> str | None:
-    """The first run of a row's words that are not its label, cut at the end of the line it
-    starts on (a wrapped label goes on after a grade; prose starts a new line)."""
-    label = _LABELS[key].split()
-    position = 0
-    run: list[str] = []
-    line: int | None = None
-    for match in re.finditer(r"\S+", row):
-        word = match.group(0)
-        if run and (words.line_at(at + match.start()) != line):
-            break
-        if not run and position < len(label) and word.lower().strip(",.;:") == label[position]:
-            position += 1
-            continue
-        if run and position < len(label) and word.lower().strip(",.;:") == label[position]:
-            break
-        if not run:
-            line = words.line_at(at + match.start())
-        run.append(word)
-    if not run or len(run) > _MAX_GRADE_WORDS:
+def _inspected_on(dates: dict[str, str] | None) -> date | None:
+    if not dates:
         return None
-    return " ".join(run)
-
-
-def _missing_rows(judgements: dict[str, str]) -> list[str]:
-    """Problems for the rows every ILACS table has (care leavers a row of their own from 2023)."""
-    if not judgements:
-        return []
-    care = ["in_care_and_care_leavers"] if "in_care_and_care_leavers" in judgements else ["in_care", "care_leavers"]
-    return [f"no row for {key}" for key in ["impact_of_leaders", "help_and_protection", *care] if key not in judgements]
-
-
-def _last_row(row: str) -> str:
-    """The last row of a table, without the prose after it: up to its first grade and the
-    few words of a wrapped label that follow the grade."""
-    if re.match(r"overall effectiveness", row, re.I):
-        return row
-    match = _GRADE.search(row)
-    if not match:
-        return row[:200]
-    tail = row[match.end() : match.end() + _LABEL_TAIL]
-    # the wrapped label's rest is lower-case words; a capital or a grade starts the prose
-    rest = re.match(r"\s*((?:[a-z'’-]+\s*){0,4})", tail)
-    return row[: match.end()] + (" " + rest.group(1) if rest else "")
+    return date.fromisoformat(dates.get("end") or dates["start"])
 
 
 _MONTHS = (
