@@ -221,7 +221,7 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     warnings = list(config.warnings)
     for src in config.sources:
         adapter_cls = src.source_class
-        base = src.common.base_url or adapter_cls.default_base_url or "-"
+        base = src.common.base_url or adapter_cls.default_base_url or getattr(src.settings, "url", None) or "-"
         rows.append([src.name, src.kind, src.common.schedule, "yes" if src.common.enabled else "no", base])
     if rows:
         print(_table(rows, ["name", "kind", "schedule", "enabled", "where"]))

@@ -702,11 +702,10 @@ class Pipeline:
     def _add_headline(src: SourceConfig, doc: DocumentRow, extracted: Extracted) -> None:
         """A document without grades (a visit letter, a decision, a notice) carries its own
         headline sentences in meta.headline, so the alert says what it found."""
-        from monitor.detect.headlines import headline_for
-        from monitor.detect.verdicts import verdict_of
+        from monitor.detect.headlines import headline_for, wants_headline
 
         meta = doc.meta or {}
-        if meta.get("headline") or extracted.error or verdict_of(src.kind, meta) and src.kind != "lgsco":
+        if extracted.error or not wants_headline(src.kind, meta):
             return
         headline = headline_for(src.kind, doc.kind or "", doc.title or "", extracted.pages)
         if headline:

@@ -45,6 +45,7 @@ def _summary(item: dict[str, Any]) -> str:
     lines = [item["subject"]]
     lines += [f"{v['field']}: {v['grade']}" for v in item["verdicts"]]
     lines += [f"{c['field']}: {c['change']}" for c in item["changes"]]
+    lines += [f"\"{q['text']}\" (p. {q['page']})" for q in item.get("says") or []]
     for phrase in item["phrases"]:
         lines.append(f"'{phrase['phrase']}' x{phrase['count']}")
         lines += [f"  p.{q['page']}: \"{q['text']}\"" for q in phrase["quotes"]]
