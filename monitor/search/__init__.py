@@ -161,7 +161,9 @@ def search(
         ).all()
     }
     wanted = patterns(node)
+    root = blobs.root.resolve()
     hits: list[SearchHit] = []
+    page_texts: list[str] = []
     seen: dict[tuple[int, int, str], SearchHit] = {}
     for vid, page, score in rows:
         if vid not in found:
@@ -176,7 +178,7 @@ def search(
             if version.number > earlier.version:
                 # name the hit by the newest version that reads the same
                 earlier.version, earlier.fetched_at = version.number, version.fetched_at
-                earlier.url = blobs.path_for(version.sha256).resolve().as_uri()
+                earlier.url = (root / blobs.relative(version.sha256)).as_uri()
             continue
         hit = SearchHit(
             source=src.name,
@@ -186,14 +188,17 @@ def search(
             version=version.number,
             fetched_at=version.fetched_at,
             page=page,
-            snippet=make_snippet(page_text, wanted),
-            url=blobs.path_for(version.sha256).resolve().as_uri(),
+            snippet="",  # quoted below, only for the hits returned
+            url=(root / blobs.relative(version.sha256)).as_uri(),
             source_url=doc.url,
             score=score,
             versions=[version.number],
         )
         seen[same] = hit
         hits.append(hit)
-    for hit in hits:
+        page_texts.append(page_text)
+    hits = hits[:limit]
+    for hit, page_text in zip(hits, page_texts, strict=False):
         hit.versions.sort(reverse=True)
-    return hits[:limit]
+        hit.snippet = make_snippet(page_text, wanted)
+    return hits

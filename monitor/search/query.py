@@ -31,6 +31,8 @@ class QueryError(MonitorError):
 
 def fold(word: str) -> str:
     """A word as indexed: lower case, diacritics removed ("Café" -> "cafe")."""
+    if word.isascii():
+        return word.lower()
     decomposed = unicodedata.normalize("NFD", word.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

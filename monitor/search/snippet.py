@@ -31,10 +31,18 @@ def find_spans(text: str, patterns: list[Pattern]) -> list[tuple[int, int]]:
     """Character spans of every occurrence of any pattern in the text, in order, not overlapping."""
     found = words(text)
     tokens = [w for w, _s, _e in found]
+    # longest first, so a phrase wins over a word it starts with
+    ordered = sorted(patterns, key=lambda p: -len(p.words))
+    firsts = {p.words[0] for p in ordered if not (p.prefix and len(p.words) == 1)}
+    heads = tuple(p.words[0] for p in ordered if p.prefix and len(p.words) == 1)
     spans: list[tuple[int, int]] = []
     at = 0
     while at < len(tokens):
-        hit = next((p for p in sorted(patterns, key=lambda p: -len(p.words)) if _found(tokens, at, p)), None)
+        token = tokens[at]
+        if token not in firsts and not (heads and token.startswith(heads)):
+            at += 1
+            continue
+        hit = next((p for p in ordered if _found(tokens, at, p)), None)
         if hit is None:
             at += 1
             continue
