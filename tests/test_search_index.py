@@ -100,3 +100,42 @@ def test_index_version_replaces_and_unindex_removes(database_url, two_reports, t
             assert [(h.key.rsplit("/", 1)[-1], h.page) for h in hits] == [("b.pdf", 1)]
     finally:
         store.close()
+
+
+def test_a_phrase_deep_in_a_long_page_is_found(database_url, tmp_path):  # noqa: F811
+    """An HTML document is one page: PostgreSQL's tsvector limits (256 positions per word)
+    must not hide a phrase after thousands of words, nor one across two of its parts."""
+    from monitor.search.postgres_fts import OVERLAP, PART_WORDS
+    from monitor.store.db import utcnow
+    from monitor.store.models import DocumentRow, SourceRow
+
+    filler = "the council and the care of the children " * 1500  # 12,000 words, "the" 4,500 times
+    words = filler.split()
+    # one phrase straddling the first part boundary, one near the end
+    at = PART_WORDS - OVERLAP // 2
+    words[at : at + 3] = ["the", "boundary", "phrase"]
+    body = " ".join(words) + " the final finding is inadequate"
+    store = Store(database_url, tmp_path / "data")
+    try:
+        now = utcnow()
+        with store.session() as session:
+            src = SourceRow(name="long", kind="page")
+            session.add(src)
+            session.flush()
+            doc = DocumentRow(source_id=src.id, key="k", url="http://127.0.0.1/k", title="Long page", kind="page",
+                              first_seen=now, last_seen=now)
+            session.add(doc)
+            session.flush()
+            version = VersionRow(document_id=doc.id, number=1, fetched_at=now, sha256="0" * 64, blob_path="00/00/" + "0" * 64,
+                                 size=len(body), text=body, text_sha256="0" * 64, pages=1)
+            session.add(version)
+            session.flush()
+            index_version(session, version)
+        with store.session() as session:
+            for query, quoted in [('"the final finding"', "«the final finding»"), ('"the boundary phrase"', "«the boundary phrase»")]:
+                hits = search_store(session, query, store.blobs)
+                assert [(h.key, h.version, h.page) for h in hits] == [("k", 1, 1)], query
+                assert quoted in hits[0].snippet
+            assert search_store(session, '"children the final"', store.blobs)[0].page == 1
+    finally:
+        store.close()

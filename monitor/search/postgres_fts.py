@@ -2,9 +2,11 @@
 
 The `simple` configuration (no stemming, no stop words) over text that
 monitor.search.query.index_text already folded, so PostgreSQL and SQLite see the same words.
-A tsvector records positions only up to 16,383, which would lose phrases on a very long
-page (an HTML document is one page), so a long page is stored in parts that overlap by
-OVERLAP words: a phrase of up to that many words is always inside one part.
+A tsvector keeps positions only up to 16,383 and at most 256 positions per word (PostgreSQL
+manual, "Text Search: Limitations"), so on a long page (an HTML document is one page) a
+phrase after the 256th "the" would not be found. A page is therefore stored in parts of
+PART_WORDS words that overlap by OVERLAP words: a phrase of up to that many words is always
+inside one part, and a word would need to be one word in eight to pass 256 in a part.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 from sqlalchemy import text
 
 TABLE = "search_page"
-PART_WORDS = 8_000
+PART_WORDS = 2_000
 OVERLAP = 32
 
 CREATE = (
