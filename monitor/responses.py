@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from monitor.detect.mentions import Finding, link_answer
+from monitor.detect.verdicts import rank
 from monitor.detection import pages_of
 from monitor.events import record_event
 from monitor.store.db import Store, utcnow
@@ -107,15 +108,22 @@ def finding_of(source: SourceRow, doc: DocumentRow) -> Finding:
     dates = meta.get("inspection_dates")
     if isinstance(dates, dict) and _date(dates.get("start")) and _date(dates.get("end")):
         inspected = (_date(dates["start"]), _date(dates["end"]))
+    topic = topic_of(source.kind, doc)
+    if source.kind in ("lgsco", "housing_ombudsman"):
+        outcome = rank(str(meta.get("decision") or ""))
+        expects = topic is not None or (outcome is not None and outcome <= 1)
+    else:
+        expects = topic is not None
     return Finding(
         id=doc.id,
         source=source.name,
         key=doc.key,
         title=doc.title or doc.key,
         published=doc.published or _date(meta.get("decision_date")),
-        topic=topic_of(source.kind, doc),
+        topic=topic,
         reference=reference,
         inspected=inspected,  # type: ignore[arg-type]
+        expects_answer=expects,
     )
 
 
@@ -231,15 +239,19 @@ def responses_report(config: Config, store: Store, today: date | None = None) ->
                     },
                     "responses": responses,
                     "unanswered_days": unanswered,
+                    "expects_answer": finding.expects_answer,
                 }
             )
     return out
 
 
-def overdue(report: list[dict[str, Any]], unanswered_days: int, horizon_days: int = 730) -> list[dict[str, Any]]:
-    """Findings with no answer after `unanswered_days`, published within `horizon_days`."""
+def overdue(report: list[dict[str, Any]], unanswered_days: int, horizon_days: int = 365) -> list[dict[str, Any]]:
+    """Findings that expect an answer and have none after `unanswered_days`, published
+    within `horizon_days` (older ones are the record, not news)."""
     return [
         row
         for row in report
-        if row["unanswered_days"] is not None and unanswered_days <= row["unanswered_days"] <= horizon_days
+        if row.get("expects_answer")
+        and row["unanswered_days"] is not None
+        and unanswered_days <= row["unanswered_days"] <= horizon_days
     ]

@@ -41,6 +41,11 @@ DECISION = Decision(
     "Mrs X complained the Council failed to properly investigate child protection concerns.",
     ["I have completed my investigation. There was fault causing injustice to Mrs X."],
 )
+UNANSWERED = Decision(
+    "24 999 001", "Adult care services", "Charging", "Upheld", "20-Mar-2025", "20 Mar 2025",
+    "Mrs W complained about charges for her care. The Council has agreed to refund £800.",
+    ["There was fault causing injustice to Mrs W."],
+)
 OTHER_DECISION = Decision(
     "23 001 002", "Housing", "Allocations", "Not upheld", "01-Feb-2024", "01 Feb 2024",
     "Mr Z complained about his housing band. We found no fault.", ["There was no fault by the Council."],
@@ -74,9 +79,9 @@ def serve(server: PublisherServer) -> None:
         ilacs_report(INADEQUATE, "20 to 24 January 2025", "Jane Example", ["Leaders have not acted on known risks."]),
         content_type=PDF,
     )
-    for d in (DECISION, OTHER_DECISION):
+    for d in (DECISION, OTHER_DECISION, UNANSWERED):
         server.add(d.path, lgsco_page(d))
-    server.add("/Decisions/SearchResults", lgsco_search([OTHER_DECISION, DECISION]))
+    server.add("/Decisions/SearchResults", lgsco_search([UNANSWERED, OTHER_DECISION, DECISION]))
     papers = {300001: RESPONSE_PAPER, 300002: BUDGET_PAPER, 300003: PERFORMANCE_PAPER}
     for aid, pages in papers.items():
         server.add(f"/mgConvert2PDF.aspx?ID={aid}", make_pdf(pages), content_type=PDF)
@@ -196,7 +201,7 @@ def test_a_second_pass_links_nothing_twice(monitor):
 def test_monitor_responses_json_lists_each_finding_with_its_answers(monitor):
     report = monitor.json("responses", env={"MONITOR_TODAY": "2025-08-01"})
     by_key = {row["finding"]["key"]: row for row in report}
-    assert set(by_key) == {"50270419", "22 016 751", "23 001 002"}
+    assert set(by_key) == {"50270419", "22 016 751", "23 001 002", "24 999 001"}
     ofsted = by_key["50270419"]
     assert ofsted["finding"] == {
         "source": "ofsted-harrow",
@@ -214,5 +219,26 @@ def test_monitor_responses_json_lists_each_finding_with_its_answers(monitor):
         }
     ]
     assert ofsted["unanswered_days"] is None
+    assert ofsted["expects_answer"] is True
     assert by_key["23 001 002"]["responses"] == []
+    assert by_key["23 001 002"]["expects_answer"] is False, "a complaint not upheld asks nothing of the council"
     assert by_key["23 001 002"]["unanswered_days"] == 547  # 1 February 2024 -> 1 August 2025
+
+
+def test_the_digest_shows_the_answer_and_the_findings_nobody_answered(monitor):
+    code, out, err = monitor.run("digest")
+    assert code == 0, err
+    (today,) = (monitor.data_dir / "digests").glob("*.md")
+    text = today.read_text()
+    assert "#### Council responses" in text or "Answers: London Borough of Harrow" in text
+    assert "Answers: London Borough of Harrow: Children's services inspection (published 4 March 2025), 134 days later" in text
+    # on 1 August 2025 the upheld charging decision of 20 March had no answer for 134 days;
+    # the decision not upheld is not flagged
+    code, out, err = monitor.run("digest", "--date", "2025-08-01")
+    assert code == 0, err
+    text = (monitor.data_dir / "digests" / "2025-08-01.md").read_text()
+    assert "## Findings without a council answer" in text
+    assert "**London Borough of Harrow (24 999 001): Upheld** (ombudsman-harrow), published 20 March 2025: no council paper has referred to it in 134 days" in text
+    assert "23 001 002" not in text
+    html = (monitor.data_dir / "digests" / "2025-08-01.html").read_text()
+    assert "<h2>Findings without a council answer</h2>" in html

@@ -33,6 +33,7 @@ SECTIONS = [
     ("changed", "Changes"),
     ("removed", "Removed"),
     ("phrase_match", "Phrase matches"),
+    ("response", "Council responses"),
 ]
 
 
@@ -89,7 +90,26 @@ def _problem_event_view(event: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _context(day: date, events: list[dict[str, Any]], problems: list[dict[str, Any]]) -> dict[str, Any]:
+def _unanswered_view(row: dict[str, Any]) -> dict[str, Any]:
+    finding = row.get("finding") or {}
+    return {
+        "title": one_line(finding.get("title")) or one_line(finding.get("key")),
+        "publisher": one_line(finding.get("source")),
+        "published": _published_day(finding.get("published")),
+        "days": int(row.get("unanswered_days") or 0),
+    }
+
+
+def _published_day(value: Any) -> str:
+    try:
+        return format_day(date.fromisoformat(str(value)[:10]))
+    except ValueError:
+        return one_line(value)
+
+
+def _context(
+    day: date, events: list[dict[str, Any]], problems: list[dict[str, Any]], unanswered: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     todays = events_of_day(day, events)
     document_events = [e for e in todays if e.get("type") not in PROBLEM_TYPES]
     problem_events = [e for e in todays if e.get("type") in PROBLEM_TYPES]
@@ -126,18 +146,22 @@ def _context(day: date, events: list[dict[str, Any]], problems: list[dict[str, A
         "publishers": publishers,
         "problems": problem_views,
         "problem_events": [_problem_event_view(e) for e in problem_events],
+        "unanswered": [_unanswered_view(row) for row in unanswered or []],
     }
 
 
-def render_digest(day: date, events: list[dict[str, Any]], problems: list[dict[str, Any]]) -> tuple[str, str]:
+def render_digest(
+    day: date, events: list[dict[str, Any]], problems: list[dict[str, Any]], unanswered: list[dict[str, Any]] | None = None
+) -> tuple[str, str]:
     """(markdown, html) for `day`: the day's events by publisher and provider, then sources with problems.
 
     `events` may hold more than one day (only `day`'s are shown); `problems` are the sources
-    whose health is not ok ({name, kind, health, error, hint, since, consecutive_failures}).
+    whose health is not ok ({name, kind, health, error, hint, since, consecutive_failures});
+    `unanswered` are `monitor responses` rows of findings no council paper has answered in time.
     Within a provider: new reports (verdicts and quotes), rating changes, changes (short
     diff), removals, phrase matches on their own. All text is escaped for its format.
     """
-    context = _context(day, events, problems)
+    context = _context(day, events, problems, unanswered)
     markdown = environment(autoescape=False).get_template("digest.md.j2").render(context)
     html = environment(autoescape=True).get_template("digest.html.j2").render(context)
     return markdown, html
@@ -162,10 +186,14 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 def write_digest(
-    data_dir: Path, day: date, events: list[dict[str, Any]], problems: list[dict[str, Any]]
+    data_dir: Path,
+    day: date,
+    events: list[dict[str, Any]],
+    problems: list[dict[str, Any]],
+    unanswered: list[dict[str, Any]] | None = None,
 ) -> tuple[Path, Path]:
     """Write <data_dir>/digests/YYYY-MM-DD.md and .html atomically; returns both paths."""
-    markdown, html = render_digest(day, events, problems)
+    markdown, html = render_digest(day, events, problems, unanswered)
     folder = Path(data_dir) / "digests"
     md_path = folder / f"{day.isoformat()}.md"
     html_path = folder / f"{day.isoformat()}.html"

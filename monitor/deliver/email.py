@@ -84,9 +84,10 @@ def compose_digest_email(
     *,
     sender: str,
     recipients: list[str],
+    unanswered: list[dict[str, Any]] | None = None,
 ) -> EmailMessage:
     """The daily digest as an email: the same markdown (as plain text) and HTML as the files."""
-    markdown, html = render_digest(day, events, problems)
+    markdown, html = render_digest(day, events, problems, unanswered)
     todays = events_of_day(day, events)
     urgent = sum(1 for event in todays if event.get("severity") == "urgent")
     subject = f"[{APP}] Daily digest for {format_day(day)}: {len(todays)} event{'s' if len(todays) != 1 else ''}"

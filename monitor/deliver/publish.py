@@ -54,12 +54,19 @@ def day_events(store: Store, day: date) -> tuple[list[dict[str, Any]], list[dict
         return events, source_problems(session)
 
 
+def unanswered_findings(store: Store, config: Config, day: date) -> list[dict[str, Any]]:
+    """Findings that expect a council answer and have had none for `responses.unanswered_days`."""
+    from monitor.responses import overdue, responses_report
+
+    return overdue(responses_report(config, store, today=day), config.settings.responses.unanswered_days)
+
+
 def write_day_digest(store: Store, config: Config, day: date) -> tuple[Path, Path]:
     """Write <data dir>/digests/YYYY-MM-DD.md and .html for one day."""
     from monitor.deliver.digest import write_digest
 
     events, problems = day_events(store, day)
-    return write_digest(config.data_dir, day, events, problems)
+    return write_digest(config.data_dir, day, events, problems, unanswered_findings(store, config, day))
 
 
 def email_day_digest(store: Store, config: Config, day: date) -> None:
@@ -71,7 +78,10 @@ def email_day_digest(store: Store, config: Config, day: date) -> None:
     if settings is None:
         raise ValueError("settings.email is not configured")
     events, problems = day_events(store, day)
-    message = compose_digest_email(day, events, problems, sender=settings.sender, recipients=settings.recipients)
+    message = compose_digest_email(
+        day, events, problems, sender=settings.sender, recipients=settings.recipients,
+        unanswered=unanswered_findings(store, config, day),
+    )
     send_message(message, settings, smtp_password())
 
 

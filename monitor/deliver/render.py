@@ -284,6 +284,20 @@ def item_view(group: Group, data_dir: Path | None = None) -> dict[str, Any]:
         # the document's headline in details.headline, since the new_document is not sent
         details_of = event.get("details") or {}
         says = says or headline_quotes(_meta(event)) or headline_quotes({"headline": details_of.get("headline")})
+    answers = []
+    for event in group.of_type("response"):
+        d = event.get("details") or {}
+        finding = d.get("finding") or {}
+        mention = next(iter(d.get("mentions") or []), {})
+        answers.append(
+            {
+                "title": one_line(finding.get("title")),
+                "published": _published({"details": {"published": finding.get("published")}}) or "",
+                "days": d.get("days_after") if isinstance(d.get("days_after"), int) else None,
+                "quote": one_line(mention.get("text"), 300),
+                "page": mention.get("page"),
+            }
+        )
     changes = []
     for event in group.of_type("rating_change"):
         d = event.get("details") or {}
@@ -345,6 +359,7 @@ def item_view(group: Group, data_dir: Path | None = None) -> dict[str, Any]:
         "published": published,
         "verdicts": verdicts,
         "says": says,
+        "answers": answers,
         "changes": changes,
         "phrases": phrases,
         "diff": diff,

@@ -94,6 +94,9 @@ class Finding:
     reference: str | None = None
     #: (start, end) of what was inspected, where the finding says
     inspected: tuple[date, date] | None = None
+    #: whether the group expects the council to answer it (an upheld decision, an
+    #: inspection; not a complaint the Ombudsman closed)
+    expects_answer: bool = True
 
 
 @dataclass
