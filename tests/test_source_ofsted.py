@@ -394,6 +394,7 @@ def test_contract_every_expected_report_reads_exactly(shared_fixtures):
         expected = {key: row[key] for key in GRADE_KEYS}
         assert meta["judgements"] == expected, row["file"]
         assert "judgements_warning" not in meta, row["file"]
+        assert "read_warning" not in meta, row["file"]
         assert meta["report_type"] == "inspection", row["file"]
         assert meta["framework"] == "ilacs-2018", row["file"]
         assert row["local_authority"].lower() in meta["local_authority"].lower(), row["file"]
@@ -565,6 +566,7 @@ def test_table_that_cannot_be_read_warns():
     )
     meta = OfstedSource.read_meta([text])
     assert meta["judgements_warning"] == warning
+    assert meta["read_warning"] == warning
 
 
 def test_table_without_overall_row_warns():

@@ -86,6 +86,7 @@ def test_same_table_before_the_reform_is_a_reading_failure(tmp_path):
     assert meta["judgements"] == JUDGED
     assert meta["framework"] == "ilacs-2018"
     assert meta["judgements_warning"] == "judgement table not fully read: no 'Overall effectiveness' row"
+    assert meta["read_warning"] == meta["judgements_warning"]
 
 
 def test_post_reform_table_without_dates_is_taken_as_2026_and_said(tmp_path):
@@ -107,6 +108,7 @@ def test_post_reform_row_that_cannot_be_read_still_warns(tmp_path):
     assert meta["judgements_warning"] == (
         "judgement table not fully read: row in_care: expected one grade, found none"
     )
+    assert meta["read_warning"] == meta["judgements_warning"]
 
 
 def test_inspection_report_without_a_table_is_never_silently_ungraded(tmp_path):
@@ -114,6 +116,7 @@ def test_inspection_report_without_a_table_is_never_silently_ungraded(tmp_path):
     assert meta["judgements"] == {}
     assert meta["framework"] == "unknown"
     assert meta["judgements_warning"] == "an ILACS inspection report without a 'Judgement Grade' table"
+    assert meta["read_warning"] == meta["judgements_warning"]
 
 
 def test_pre_reform_report_with_overall_is_2018(tmp_path):

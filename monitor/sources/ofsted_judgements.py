@@ -90,7 +90,11 @@ def read_judgements(text: str) -> tuple[dict[str, str], str | None]:
         end = len(body) if last else starts[index + 1]
         row = body[start:end]
         # The label is classified without its grade, which may have split it in two.
-        key = _row_key(_GRADE.sub(" ", _last_row(row) if last else row))
+        if last:
+            # prose follows the last row and may name another row's words ("leaders")
+            key = _label_key(row) or _row_key(_GRADE.sub(" ", _last_row(row)))
+        else:
+            key = _row_key(_GRADE.sub(" ", row))
         if key is None:
             problems.append(f"unrecognised row {row[:80]!r}")
             continue
@@ -129,12 +133,13 @@ def _row_grade(key: str, row: str, last: bool, words: _Words, at: int) -> tuple[
     """(grade, problem) of one row starting at flat offset `at`: a known grade, or the words
     that are not the row's label (a grade the reader does not know, kept and named)."""
     if key == "overall":
+        beside = _unlabelled(key, row, words, at)
+        if beside and not _GRADE.search(beside):
+            return _unknown(key, beside)
+        # the last row: its grade is the first one after the label; prose follows it
         match = _GRADE.search(row)
-        unknown = None if match else _unlabelled(key, row, words, at)
         if match:
             return _grade(match.group(0)), None
-        if unknown:
-            return _unknown(key, unknown)
         return None, "no grade after 'Overall effectiveness'"
     if last:
         # prose follows the last row of a table without an overall row: only the words
@@ -227,6 +232,34 @@ def _unlabelled(key: str, row: str, words: _Words, at: int) -> str | None:
     if not run or len(run) > _MAX_GRADE_WORDS:
         return None
     return " ".join(run)
+
+
+def _label_key(row: str) -> str | None:
+    """The row whose whole label starts `row`, with at most one run of other words (its grade)
+    inside or after it; the longest such label wins ("children in care and care leavers"
+    over "children in care")."""
+    words = [w.lower().strip(",.;:") for w in row.split()]
+    best: tuple[int, str] | None = None
+    for key, text in _LABELS.items():
+        label = text.split()
+        position = runs = 0
+        skipping = False
+        for word in words:
+            if position == len(label):
+                break
+            if word == label[position]:
+                position += 1
+                skipping = False
+            elif position == 0:
+                break
+            elif not skipping:
+                runs += 1
+                skipping = True
+                if runs > 1:
+                    break
+        if position == len(label) and (best is None or len(label) > best[0]):
+            best = (len(label), key)
+    return best[1] if best else None
 
 
 def missing_rows(judgements: dict[str, str]) -> list[str]:
