@@ -21,6 +21,7 @@ EVENT_TYPES = (
     "source_broken",
     "cross_check_mismatch",
     "response",
+    "listing_incomplete",
 )
 
 

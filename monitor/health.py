@@ -10,9 +10,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
+
 from monitor.events import record_event
 from monitor.store.db import Store, utcnow
-from monitor.store.models import RunRow, SourceRow
+from monitor.store.models import EventRow, RunRow, SourceRow
 
 if TYPE_CHECKING:
     from monitor.config import Config
@@ -105,3 +107,34 @@ def record_outcome(store: Store, config: Config, source_id: int, outcome: Source
                 f"{source.name} is {outcome.status}: {why}",
                 {**details, "consecutive_failures": source.consecutive_failures},
             )
+
+
+def record_incomplete(store: Store, source_id: int, outcome: SourceOutcome) -> None:
+    """One `listing_incomplete` event (digest) for the reasons this good pass could not read
+    all of its listing that no earlier event has told: said once, not every pass."""
+    if outcome.status != "ok" or not outcome.incomplete:
+        return
+    with store.session() as session:
+        source = session.get(SourceRow, source_id)
+        assert source is not None
+        told: set[str] = set()
+        for details in session.scalars(
+            select(EventRow.details).where(EventRow.source_id == source_id, EventRow.type == "listing_incomplete")
+        ):
+            told.update((details or {}).get("reasons") or [])
+        new = [r for r in outcome.incomplete if r not in told]
+        if not new:
+            return
+        record_event(
+            session,
+            source,
+            "listing_incomplete",
+            "info" if outcome.baseline else "normal",
+            f"{source.name}: part of the listing could not be read ({len(new)} new reason(s)); nothing was marked removed",
+            {
+                "reasons": new,
+                "error": "; ".join(new[:3]) + (f" and {len(new) - 3} more" if len(new) > 3 else ""),
+                "hint": f"what was read is stored; if this repeats, run `monitor capture {source.name}` and attach the folder to a bug report",
+                "health": "ok",
+            },
+        )

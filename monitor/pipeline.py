@@ -25,7 +25,7 @@ from monitor.errors import BlockedError, ConfigError, FetchError, ListingBrokenE
 from monitor.events import record_event
 from monitor.evidence import RecordingHttp, jsonable, ref_json, save_evidence, write_bundle
 from monitor.extract import Extracted, Extractor
-from monitor.health import record_outcome
+from monitor.health import record_incomplete, record_outcome
 from monitor.http import HttpClient
 from monitor.sources.base import DocumentRef, Source, SourceContext, host_of
 from monitor.store.blobs import sha256_text
@@ -282,6 +282,7 @@ class Pipeline:
             outcome.status, outcome.hint = "interrupted", None
         outcome.duration = time.monotonic() - started
         record_outcome(self.store, self.config, source_id, outcome, started_at)
+        record_incomplete(self.store, source_id, outcome)
         log.info(
             "%s: %s, %d listed, %d new, %d changed, %d removed%s",
             src.name,

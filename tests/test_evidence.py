@@ -242,7 +242,13 @@ def test_a_listing_read_in_part_says_so_and_removes_nothing(tmp_path):
         assert "part of the listing could not be read (nothing was marked removed)" in out
         assert "harrow-committees: " in out.split("could not be read")[-1]
         assert {d["key"] for d in monitor.documents()} == set(site.baseline)
+        (told,) = of_type(monitor.events(), "listing_incomplete")
+        assert told["severity"] == "info", "the first pass is the baseline"
+        assert told["details"]["reasons"] and all("ieListDocuments" in r or "MId" in r or "/" in r for r in told["details"]["reasons"])
         # ModernGov's listing is a window and this one was read in part: no pass removes anything
         site.day2()
         monitor.run("run", env=site.env)
+        monitor.run("run", env=site.env)
     assert of_type(monitor.events(), "removed") == []
+    # the same reasons are told once, not every pass
+    assert len(of_type(monitor.events(), "listing_incomplete")) == 1

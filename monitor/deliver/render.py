@@ -44,6 +44,7 @@ _MAIN_TYPE = {
     "phrase_match": 4,
     "source_broken": 5,
     "cross_check_mismatch": 5,
+    "listing_incomplete": 7,
     "response": 4,
     "source_failing": 6,
     "source_error": 7,
@@ -57,12 +58,20 @@ TYPE_LABELS = {
     "phrase_match": "Phrase match",
     "source_broken": "Source broken",
     "cross_check_mismatch": "Cross-check disagrees",
+    "listing_incomplete": "Listing read in part",
     "response": "Council response",
     "source_failing": "Source failing",
     "source_error": "Source error",
     "source_recovered": "Source recovered",
 }
-PROBLEM_TYPES = {"source_error", "source_failing", "source_broken", "source_recovered", "cross_check_mismatch"}
+PROBLEM_TYPES = {
+    "source_error",
+    "source_failing",
+    "source_broken",
+    "source_recovered",
+    "cross_check_mismatch",
+    "listing_incomplete",
+}
 
 
 def publisher_label(source_kind: str | None) -> str:
