@@ -39,3 +39,19 @@ def test_a_source_with_no_finds_yet_shows_no_lag(tmp_path):
         assert monitor.run("run")[0] == 0
     (status,) = monitor.json("status")
     assert status["lag_days"] is None
+
+
+def test_the_digest_says_how_quickly_each_source_was_heard(tmp_path):
+    with PublisherServer() as server:
+        site = ofsted_site(server)
+        site.day1()
+        monitor = Monitor(tmp_path, config_yaml(site.source_yaml))
+        assert monitor.run("run")[0] == 0
+        site.day2()
+        assert monitor.run("run")[0] == 0
+    lag = (datetime.now(UTC).date() - date(2025, 8, 1)).days
+    assert monitor.run("digest")[0] == 0
+    (digest,) = (monitor.data_dir / "digests").glob("*.md")
+    text = digest.read_text()
+    assert "## How quickly we heard" in text
+    assert f"- harrow-ofsted: 1 new report, found a median of {lag} days after publication (at most {lag})" in text

@@ -90,6 +90,22 @@ def _problem_event_view(event: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _lags(todays: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per source, how many days after publication today's new reports were found."""
+    from statistics import median
+
+    by_source: dict[str, list[int]] = {}
+    for event in todays:
+        details = event.get("details") or {}
+        lag = details.get("lag_days")
+        if event.get("type") == "new_document" and not details.get("baseline") and isinstance(lag, int):
+            by_source.setdefault(one_line(event.get("source")), []).append(lag)
+    return [
+        {"source": name, "found": len(lags), "median": f"{median(lags):g}", "max": max(lags)}
+        for name, lags in sorted(by_source.items())
+    ]
+
+
 def _unanswered_view(row: dict[str, Any]) -> dict[str, Any]:
     finding = row.get("finding") or {}
     return {
@@ -147,6 +163,7 @@ def _context(
         "problems": problem_views,
         "problem_events": [_problem_event_view(e) for e in problem_events],
         "unanswered": [_unanswered_view(row) for row in unanswered or []],
+        "lags": _lags(todays),
     }
 
 
