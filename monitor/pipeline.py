@@ -639,7 +639,9 @@ class Pipeline:
             session.flush()
             # a reader that found nothing must not wipe what the listing said (CQC ratings)
             found = {k: v for k, v in jsonable(extracted.meta).items() if v not in ({}, [], None, "")}
-            doc.meta = {**(doc.meta or {}), **found}
+            # a warning belongs to the version that raised it: a clean reading clears it
+            kept = {k: v for k, v in (doc.meta or {}).items() if k != "read_warning" or extracted.error}
+            doc.meta = {**kept, **found}
             self._add_headline(src, doc, extracted)
             doc.last_checked = now
             doc.status = "ok"
