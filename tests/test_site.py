@@ -93,6 +93,10 @@ def test_document_page_has_versions_diff_copy_and_phrases(record):
     versions = root.find_class("version")
     assert [text_of(v.find("h3")).split(",")[0] for v in versions] == ["Version 2", "Version 1"]
     newest = versions[0]
+    # each version shows the grades it stated: the reissue moved care leavers only
+    by_version = [[text_of(d) for d in v.xpath(".//dl[@class='grades']/div")] for v in versions]
+    assert "Care leavers: Inadequate" in by_version[0] and "Care leavers: Good" in by_version[1]
+    assert by_version[0][0] == by_version[1][0] == "Overall: Good"
     assert text_of(newest.find_class("diff-summary")[0]).startswith("Since version 1: ")
     assert REISSUE_SENTENCE in [text_of(li) for li in newest.xpath(".//ul[@class='added']/li")]
     (copy,) = [a for a in newest.iter("a") if a.text and a.text.startswith("Stored copy")]

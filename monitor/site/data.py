@@ -36,6 +36,8 @@ class SiteVersion:
     size: int
     pages: list[str]
     extract_error: str | None
+    #: what the publisher's reader found in this version (grades at the time)
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -168,13 +170,14 @@ def load(session: Session) -> SiteData:
         VersionRow.size,
         VersionRow.text,
         VersionRow.extract_error,
+        VersionRow.meta,
     )
-    for vid, doc_id, number, fetched_at, sha, blob, ctype, size, text, error in session.execute(
+    for vid, doc_id, number, fetched_at, sha, blob, ctype, size, text, error, vmeta in session.execute(
         select(*columns).order_by(VersionRow.document_id, VersionRow.number)
     ):
         if doc_id in docs:
             pages = (text or "").split("\f")
-            docs[doc_id].versions.append(SiteVersion(vid, number, fetched_at, sha, blob, ctype or "", size, pages, error))
+            docs[doc_id].versions.append(SiteVersion(vid, number, fetched_at, sha, blob, ctype or "", size, pages, error, vmeta if isinstance(vmeta, dict) else {}))
     events: list[SiteEvent] = []
     by_doc: dict[int, list[SiteEvent]] = defaultdict(list)
     for row in session.scalars(select(EventRow).order_by(EventRow.id)):

@@ -36,15 +36,20 @@ def stored_name(sha256: str, content_type: str) -> str:
 
 def grades_of(doc: SiteDocument) -> list[tuple[str, str]]:
     """(label, value) of the grades, ratings or decision a document states, overall first."""
+    return grades_in(doc.meta)
+
+
+def grades_in(meta: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, value) of the grades, ratings or decision in a meta dict, overall first."""
     out: list[tuple[str, str]] = []
     for key in ("judgements", "ratings"):
-        values = doc.meta.get(key)
+        values = meta.get(key)
         if isinstance(values, dict):
             for name in sorted(values, key=lambda n: (n != "overall", list(values).index(n))):
                 if isinstance(values[name], str) and values[name]:
                     out.append((label(name), values[name].capitalize()))
-    if isinstance(doc.meta.get("decision"), str):
-        out.append(("Decision", doc.meta["decision"]))
+    if isinstance(meta.get("decision"), str):
+        out.append(("Decision", meta["decision"]))
     return out
 
 
@@ -178,6 +183,7 @@ def document_view(doc: SiteDocument, copies: dict[str, str]) -> dict[str, Any]:
                 "stored": copies.get(v.sha256),
                 "error": v.extract_error,
                 "diff": diff,
+                "grades": grades_in(v.meta),
             }
         )
         previous = v
@@ -194,7 +200,7 @@ def document_view(doc: SiteDocument, copies: dict[str, str]) -> dict[str, Any]:
                     "quotes": [{"page": q.get("page"), "text": str(q.get("text", ""))} for q in quotes],
                 }
             )
-    meta_rows = [(label(k), v) for k, v in doc.meta.items() if k not in ("judgements", "ratings", "headline", "quality_statements") and isinstance(v, str | int | float) and str(v)]
+    meta_rows = [(label(k), v) for k, v in doc.meta.items() if k not in ("judgements", "ratings", "headline", "quality_statements", "published") and isinstance(v, str | int | float) and str(v)]
     return {
         "title": doc.title,
         "publisher": publisher_label(doc.source_kind),
