@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from monitor.deliver.render import publisher_label
 from monitor.site import pages
-from monitor.site.data import SiteData, SiteDocument, load
+from monitor.site.data import SiteData, load
 
 HERE = Path(__file__).parent
 SITE_NAME = "report-monitor"
@@ -164,7 +164,3 @@ def build_site(config: Any, store: Any, out: Path | None = None) -> SiteBuild:
         data = load(session)
     return build_from_data(data, out, store.blobs.path_for)
 
-
-def documents_of(data: SiteData) -> list[SiteDocument]:
-    """The documents a build shows, newest first (for callers that list them)."""
-    return data.documents
