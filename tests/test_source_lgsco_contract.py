@@ -209,3 +209,51 @@ def test_a_reference_in_the_body_is_not_taken_for_the_decisions_own():
     meta = LgscoSource.read_meta(["Summary", "Mrs X complained again after our decision on 21 004 117.", "The complaint"])
     assert "reference" not in meta and "authority" not in meta
     assert meta["summary"] == "Mrs X complained again after our decision on 21 004 117."
+
+
+# -- review finding 1: a "Decision" heading is not the Decision label --------------------------
+
+_HARROW_BODY = """
+The complaint
+1. Miss Y complained about housing.
+Decision
+2. I have decided the Council was at fault and this caused injustice. The Council
+has agreed to pay Miss Y £300.
+Final decision
+3. I have completed my investigation."""
+
+
+def test_contract_a_decision_heading_in_a_no_labels_crawl_is_not_the_outcome(shared_fixtures):
+    """The Harrow 24 013 880 crawl has no label block; with the statement's "Decision" section
+    under it, the paragraph used to become meta.decision and replace the listing's "Upheld"."""
+    text = shared_fixtures.joinpath(*EVIDENCE, "pages", "decision_24-013-880_harrow_NO-LABELS-crawl_header.txt").read_text(
+        encoding="utf-8")
+    meta = _meta(text + _HARROW_BODY)
+    assert set(meta) == {"authority", "reference", "summary", "remedy"}
+    assert (meta["authority"], meta["reference"]) == ("London Borough of Harrow", "24 013 880")
+    assert meta["summary"].startswith("Miss Y complained about the way the Council dealt with her homelessness")
+    assert meta["remedy"] == ("The Council has agreed to remedy this injustice by: apologising to Miss Y; making a "
+                              "payment to reflect the upset caused; and service improvements.")
+
+
+@pytest.mark.parametrize(
+    "lines,decision",
+    [
+        ("Decision :\nUpheld", "Upheld"),
+        ("Decision :\nClosed after initial enquiries", "Closed after initial enquiries"),
+        ("Decision : Not upheld", "Not upheld"),
+        ("Decision :\nUpheld: maladministration and injustice", "Upheld: maladministration and injustice"),
+    ],
+)
+def test_a_decision_label_with_its_colon_is_read(lines, decision):
+    meta = _meta(f"London Borough of Harrow (24 013 880)\n{lines}\nDecision date :\n08 Feb 2017\nSummary: Miss Y complained.")
+    assert (meta["decision"], meta["decision_date"]) == (decision, "2017-02-08")
+    assert "decision_text" not in meta
+
+
+def test_prose_under_a_decision_label_is_kept_aside_not_taken_for_the_outcome():
+    """An outcome rank() does not know, or a paragraph, must not replace the listing's outcome."""
+    meta = _meta("London Borough of Harrow (24 013 880)\nDecision :\n2. I have decided the Council was at fault.\n"
+                 "Summary: Miss Y complained.")
+    assert "decision" not in meta
+    assert meta["decision_text"] == "2. I have decided the Council was at fault."

@@ -201,3 +201,42 @@ def test_a_joint_decision_naming_another_body_is_kept(server, http):
 def test_public_reports_only_means_the_outcome_filter_was_not_applied(server, http):
     cards = [card(r, "Report Upheld Looked after children 02-Feb-2017") for r in refs_for(10)]
     broken(server, http, {"1": page("10 results", cards)}, "all 10 results read are public reports")
+
+
+# -- review finding 2: other date forms on a card ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "details,decision,when",
+    [
+        ("Statement Upheld Looked after children 28 September 2025", "Upheld", date(2025, 9, 28)),
+        ("Statement Not upheld Looked after children 3 Sept 2025", "Not upheld", date(2025, 9, 3)),
+        ("Statement Upheld Looked after children 03-September-2025", "Upheld", date(2025, 9, 3)),
+        ("Decision : Not upheld Decision date : 3 Sept 2025", "Not upheld", date(2025, 9, 3)),
+    ],
+    ids=["full-month", "sept", "dashed-full-month", "labelled-sept"],
+)
+def test_a_card_dated_with_a_full_month_name_or_sept_keeps_its_date(server, http, details, decision, when):
+    """Before: published None and the subcategory "Looked after children 28 September 2025"."""
+    ref = _one(server, http, page("1 results", [card("24 013 880", details)]))
+    assert (ref.key, ref.published, ref.meta["decision_date"]) == ("24 013 880", when, when.isoformat())
+    assert (ref.meta["decision"], ref.meta["subcategory"]) == (decision, "Looked after children")
+    assert ref.title == f"{HARROW} (24 013 880): {decision}"
+    assert ref.fingerprint == f"{decision}|{when.isoformat()}"
+
+
+@pytest.mark.parametrize(
+    "details",
+    [
+        "Statement Upheld Looked after children 28/09/2025",
+        "Statement Upheld Looked after children September 28, 2025",
+        "Statement Upheld Looked after children 28 Septembre 2025",
+        "Decision : Upheld Decision date : 2025-09-28",
+    ],
+    ids=["numeric", "month-first", "unknown-month", "labelled-iso"],
+)
+def test_a_card_with_date_text_that_is_not_read_is_broken_not_undated(server, http, details):
+    """The card still shows an outcome, so it used to pass undated, its date glued onto the subcategory."""
+    error = broken(server, http, {"1": page("1 results", [card("24 013 880", details)])},
+                   "result card of 24 013 880 holds date-like text")
+    assert "not read as a date" in str(error)

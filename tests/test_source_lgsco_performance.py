@@ -133,3 +133,32 @@ def test_scenario_a_new_year_through_monitor_run(server, tmp_path):
     assert docs["annual-review-2026"]["url"] == f"{server.url}{new_letter}"
     assert docs["annual-review-2026"]["meta"]["upheld_rate"] == 83
     assert not [e for e in monitor.events() if e["type"] in ("removed", "source_broken")]
+
+
+# -- review finding 3: the statistics' year ----------------------------------------------------
+
+
+def test_an_older_letter_linked_before_the_statistics_does_not_change_their_year(server, http):
+    """Before: the key took the first "20xx-yy" on the page, here the older letter's 2023-24."""
+    older = '<p><a href="/assets/attach/6001/Harrow-annual-letter-2023-24.pdf">Annual review letter 2023-24 (PDF)</a></p>'
+    server.add(PAGE, page_html().replace("<h1>London Borough of Harrow</h1>", f"<h1>London Borough of Harrow</h1>{older}"))
+    refs = {r.key: r for r in make_source(server, http).list_documents()}
+    assert set(refs) == {"annual-review-2024", "annual-review-2025", "statistics-2024-25", "service-improvements-2025-0"}
+    stats = refs["statistics-2024-25"]
+    assert stats.title == f"{HARROW}: Ombudsman complaint statistics 2024-25"
+    assert stats.meta["year"] == "2024-25" and stats.meta["upheld_rate"] == 79
+
+
+def test_the_year_in_the_upheld_rate_sentence_wins_over_the_heading(server, http):
+    html = page_html().replace("<p>79% of complaints", "<p>In 2025-26, 79% of complaints")
+    server.add(PAGE, html)
+    keys = [r.key for r in make_source(server, http).list_documents()]
+    assert "statistics-2025-26" in keys
+
+
+def test_statistics_without_a_year_of_their_own_are_broken(server, http):
+    """Before: the key fell back to a year elsewhere on the page (the letter link) or "latest"."""
+    server.add(PAGE, page_html().replace("<h2>Complaint statistics 2024-25</h2>", "<h2>Complaint statistics</h2>"))
+    with pytest.raises(ListingBrokenError, match="expected the year of the upheld rate") as info:
+        list(make_source(server, http).list_documents())
+    assert info.value.url == f"{server.url}{PAGE}"

@@ -27,6 +27,7 @@ from typing import Any
 from bs4 import BeautifulSoup
 
 from monitor.dates import parse_date
+from monitor.detect.verdicts import rank
 
 REFERENCE = re.compile(r"\b(\d{2})[ -](\d{3})[ -](\d{3})\b")
 HEADING = re.compile(r"^(?P<authority>.+?)\s*\((?P<ref>\d{2}[ -]\d{3}[ -]\d{3})\)\s*$")
@@ -41,7 +42,15 @@ _REMEDY_WORDS = re.compile(
 # "...set out at the end of this statement": a pointer to the remedy, not the remedy.
 _REMEDY_POINTER = re.compile(r"\bat the end of this statement\b", re.I)
 _LINE_LABEL = re.compile(r"^\s*(Category|Decision date|Decision)\s*:\s*(\S.*?)\s*$", re.I)
-_LABEL_ALONE = re.compile(r"^\s*(Category|Decision date|Decision)\s*:?\s*$", re.I)
+# A label alone on its line always carries its colon on real pages ("Decision date :" then
+# "08 Feb 2017"); without one, "Decision" is the statement's own section heading.
+_LABEL_ALONE = re.compile(r"^\s*(Category|Decision date|Decision)\s*:\s*$", re.I)
+# In the raw HTML the element's class says it is a label, so the colon may be styled away.
+_HTML_LABEL = re.compile(r"^\s*(Category|Decision date|Decision)\s*:?\s*$", re.I)
+#: outcomes a decision label may hold beyond those monitor.detect.verdicts.rank() grades
+_OTHER_OUTCOMES = {"advice given", "referred back for local resolution", "incomplete/invalid"}
+#: an outcome is a few words; anything longer under a "Decision" label is prose
+_OUTCOME_MAX_WORDS = 8
 _COMPLIANCE = re.compile(r"^Ombudsman satisfied with (?:the )?council'?s? response\s*:\s*(.+)$", re.I)
 _TO_REMEDY = re.compile(r"^To remedy the injustice(?: caused)?(?: and prevent recurrence)?,?\s*", re.I)
 _SECTION_HEADS = (
@@ -77,7 +86,8 @@ def remedy_from_summary(summary: str | None) -> str | None:
 
 def read_decision_text(text: str) -> dict[str, Any]:
     """Facts in a decision page's text: authority, reference, category, subcategory,
-    decision, decision_date (ISO), summary, remedy; for public reports also finding,
+    decision (a short outcome only; prose under a "Decision" label goes to decision_text),
+    decision_date (ISO), summary, remedy; for public reports also finding,
     recommendations, compliance_date (ISO, "Ombudsman satisfied with council response") and
     further_report (the text of a further report for non-compliance). Keys whose facts the
     text does not state are left out, so the listing's values stand."""
@@ -135,12 +145,21 @@ def read_html_facts(path: Path) -> dict[str, Any]:
             break
     labels: dict[str, str] = {}
     for label in body.select(".label"):
-        match = _LABEL_ALONE.match(label.get_text(" ", strip=True))
+        match = _HTML_LABEL.match(label.get_text(" ", strip=True))
         value = label.find_next(class_="value")
         if match and value is not None:
             labels.setdefault(match.group(1).lower(), " ".join(value.get_text(" ", strip=True).split()))
     meta.update(_label_facts(labels))
     return meta
+
+
+def is_outcome(value: str) -> bool:
+    """Whether a "Decision" value is a short outcome ("Upheld", "Closed after initial
+    enquiries") rather than a paragraph of the statement."""
+    text = " ".join(value.split())
+    if not text or len(text.split()) > _OUTCOME_MAX_WORDS:
+        return False
+    return rank(text) is not None or text.casefold() in _OTHER_OUTCOMES
 
 
 def _label_facts(labels: dict[str, str]) -> dict[str, Any]:
@@ -151,7 +170,12 @@ def _label_facts(labels: dict[str, str]) -> dict[str, Any]:
         if sep and sub.strip():
             meta["subcategory"] = sub.strip()
     if decision := labels.get("decision"):
-        meta["decision"] = decision
+        if is_outcome(decision):
+            meta["decision"] = decision
+        else:
+            # Prose under a "Decision" label must not replace the listing's outcome (it would
+            # read as an unknown change of outcome); it is kept for the record.
+            meta["decision_text"] = decision
     if when := labels.get("decision date"):
         parsed = parse_date(when)
         if parsed:

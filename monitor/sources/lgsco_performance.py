@@ -133,7 +133,16 @@ def parse_performance_page(
             "and found none; the page layout or wording is not the one this adapter reads",
             url=page_url,
         )
-    year = stats.get("year") or "latest"
+    year_match = _statistics_year(soup)
+    if year_match is None:
+        raise ListingBrokenError(
+            f"{page_url}: expected the year of the upheld rate (e.g. 'Complaint statistics 2024-25' in the heading "
+            "over it, or '2024-25' in its sentence) and found none; without it a new year cannot be told from "
+            "the last one",
+            url=page_url,
+        )
+    year = _year_label(year_match)
+    stats["year"] = year
     refs.append(
         DocumentRef(
             key=f"statistics-{year}",
@@ -154,6 +163,29 @@ def parse_performance_page(
             )
         refs.extend(improvements)
     return refs
+
+
+def _statistics_year(soup: BeautifulSoup) -> re.Match[str] | None:
+    """The year the upheld rate is for: named in its own sentence, else in the nearest
+    heading above it that names a year (up to the page's h1). A year anywhere else on the
+    page (a link to an older letter) is not the statistics' year."""
+    pattern = _STATS["upheld_rate"]
+    holders = [
+        el for el in soup.find_all(True)
+        if pattern.search(" ".join(el.get_text(" ", strip=True).split()))
+        and not any(pattern.search(" ".join(c.get_text(" ", strip=True).split())) for c in el.find_all(True))
+    ]
+    if not holders:
+        return None
+    holder = holders[0]
+    own = _YEARS.search(" ".join(holder.get_text(" ", strip=True).split()))
+    if own:
+        return own
+    for heading in holder.find_all_previous(re.compile(r"^h[1-6]$")):
+        found = _YEARS.search(" ".join(heading.get_text(" ", strip=True).split()))
+        if found or heading.name == "h1":
+            return found
+    return None
 
 
 def _letters(soup: BeautifulSoup, page_url: str, authority: str) -> list[DocumentRef]:
