@@ -13,7 +13,10 @@ planted phrases at known rates. Then:
   number of matching pages; and the real `monitor search --json` command once, start-up
   included.
 
-    python -m benchmarks.bench_search [--quick] [--runs N]
+    python -m benchmarks.bench_search [--quick] [--runs N] [--database-url URL]
+
+With --database-url postgresql+psycopg2://... the same runs on PostgreSQL (the database must
+exist and be empty; its search table's size is pg_total_relation_size, GIN index included).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import shutil
 import subprocess
 import time
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import insert, text
 
@@ -104,13 +108,25 @@ def populate(store, documents: int, now: datetime) -> int:  # type: ignore[no-un
 
 def index_bytes(store) -> int:  # type: ignore[no-untyped-def]
     with store.engine.connect() as conn:
-        return int(conn.execute(text("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search_fts%'")).scalar() or 0)
+        if store.engine.dialect.name == "sqlite":
+            return int(conn.execute(text("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search_fts%'")).scalar() or 0)
+        return int(conn.execute(text("SELECT pg_total_relation_size('search_page')")).scalar() or 0)
+
+
+def database_bytes(store, data: Path) -> int:  # type: ignore[no-untyped-def]
+    if store.engine.dialect.name == "sqlite":
+        with store.engine.connect() as conn:
+            conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        return (data / "monitor.db").stat().st_size
+    with store.engine.connect() as conn:
+        return int(conn.execute(text("SELECT pg_database_size(current_database())")).scalar())
 
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="10,000 documents")
     parser.add_argument("--runs", type=int, default=20, help="repetitions of each query (default 20)")
+    parser.add_argument("--database-url", help="an empty PostgreSQL database instead of SQLite")
     args = parser.parse_args(argv)
     documents = 10_000 if args.quick else 100_000
     work = OUT / "search"
@@ -126,8 +142,10 @@ def main(argv: list[str] | None = None) -> dict:
 
     config_path = work / "sources.yaml"
     config_path.write_text("sources:\n  - name: bench\n    kind: page\n    url: http://127.0.0.9/reports\n")
-    store = Store(f"sqlite:///{data / 'monitor.db'}", data)
-    results: dict = {"documents": documents, "pages": documents * PAGES, "runs": args.runs}
+    url = args.database_url or f"sqlite:///{data / 'monitor.db'}"
+    store = Store(url, data)
+    results: dict = {"documents": documents, "pages": documents * PAGES, "runs": args.runs,
+                     "database": store.engine.dialect.name}
     started = time.perf_counter()
     results["text_mb"] = populate(store, documents, utcnow()) / 1e6
     results["populate_s"] = time.perf_counter() - started
@@ -137,10 +155,8 @@ def main(argv: list[str] | None = None) -> dict:
     with store.session() as session:
         reindex(session)
     results["reindex_s"] = time.perf_counter() - started
-    with store.engine.connect() as conn:
-        conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    results["db_mb"] = database_bytes(store, data) / 1e6
     results["index_mb"] = index_bytes(store) / 1e6
-    results["db_mb"] = (data / "monitor.db").stat().st_size / 1e6
     print(f"  reindex {results['reindex_s']:.0f} s; index {results['index_mb']:.0f} MB of a {results['db_mb']:.0f} MB database", flush=True)
 
     # what the pass pays per new version: re-index 1,000 existing ones in one transaction
@@ -170,13 +186,16 @@ def main(argv: list[str] | None = None) -> dict:
     times = []
     for _ in range(3):
         started = time.perf_counter()
+        env = dict(os.environ, MONITOR_DATA_DIR=str(data))
+        if args.database_url:
+            env["MONITOR_DATABASE_URL"] = args.database_url
         done = subprocess.run(search_cmd('"improvement notice"', "--json", "--config", str(config_path)),
-                              env=dict(os.environ, MONITOR_DATA_DIR=str(data)), capture_output=True, text=True, check=True)
+                              env=env, capture_output=True, text=True, check=True)
         times.append(time.perf_counter() - started)
         assert len(json.loads(done.stdout)) == 20
     results["command_s"] = times
     print(f"  monitor search --json (child process): {Stat(times).fmt(' s')}", flush=True)
-    (OUT / "bench_search.json").write_text(json.dumps(results, indent=2))
+    (OUT / f"bench_search_{results['database']}.json").write_text(json.dumps(results, indent=2))
     print(report(results))
     return results
 
@@ -202,17 +221,21 @@ def select_versions(model, n: int):  # type: ignore[no-untyped-def]
 
 
 def count_matches(session, query: str) -> int:  # type: ignore[no-untyped-def]
-    from monitor.search.query import parse, to_fts5
+    from monitor.search.query import parse, to_fts5, to_tsquery
 
-    return int(session.execute(text("SELECT count(*) FROM search_fts WHERE search_fts MATCH :q"),
-                               {"q": to_fts5(parse(query))}).scalar())
+    if session.get_bind().dialect.name == "sqlite":
+        sql, q = "SELECT count(*) FROM search_fts WHERE search_fts MATCH :q", to_fts5(parse(query))
+    else:
+        sql = "SELECT count(DISTINCT (version_id, page)) FROM search_page WHERE tsv @@ to_tsquery('simple', :q)"
+        q = to_tsquery(parse(query))
+    return int(session.execute(text(sql), {"q": q}).scalar())
 
 
 def report(r: dict) -> str:
     """The Markdown table for docs/BENCHMARKS.md."""
     rows = [[f"`{q['query']}` — {q['label']}", str(q["matching_pages"]), Stat(q["ms"]).fmt(" ms")] for q in r["queries"]]
-    head = (f"{r['documents']:,} documents, one version each, {r['pages']:,} pages, {r['text_mb']:.0f} MB of text; "
-            f"`reindex` {r['reindex_s']:.0f} s; FTS5 index {r['index_mb']:.0f} MB (database {r['db_mb']:.0f} MB); "
+    head = (f"{r.get('database', 'sqlite')}: {r['documents']:,} documents, one version each, {r['pages']:,} pages, {r['text_mb']:.0f} MB of text; "
+            f"`reindex` {r['reindex_s']:.0f} s; index {r['index_mb']:.0f} MB (database {r['db_mb']:.0f} MB); "
             f"`index_version` {r['index_version_ms']:.2f} ms per {PAGES}-page version; "
             f"`monitor search --json` as a command, start-up included: {Stat(r['command_s']).fmt(' s')}. "
             f"Query latency in process, top 20 hits with snippets, median (min–max) of {r['runs']} runs:\n\n")
