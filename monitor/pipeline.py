@@ -205,7 +205,22 @@ class Pipeline:
             from monitor.deliver.outbox import deliver_after_pass
 
             deliver_after_pass(self.config, self.store, result)
+            self._refresh_site(result)
         return result
+
+    def _refresh_site(self, result: PassResult) -> None:
+        """Rebuild data/site/ when the pass found something (or there is no site yet): a build
+        reads the whole store, so a quiet pass leaves it as it was."""
+        from monitor.site import build_site
+
+        out = self.config.data_dir / "site"
+        busy = any(o.new or o.changed or o.removed or o.failed for o in result.outcomes)
+        if not busy and (out / "index.html").exists():
+            return
+        try:
+            build_site(self.config, self.store, out)
+        except Exception:  # noqa: BLE001 - the site is a view; a bug in it must not fail the pass
+            log.exception("could not rebuild the site in %s", out)
 
     def _host_key(self, src: SourceConfig) -> str:
         """Sources on one host share a lane (page and feed sources name their host in `url`)."""

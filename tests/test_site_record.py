@@ -5,12 +5,10 @@ each; an Ofsted report reissued with a new grade while the Ombudsman's listing b
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
 from harness import Monitor
 from publisher_server import PublisherServer
 from scenario_sites import GOOD, INADEQUATE, PDF, SITES, Site, config_yaml, govuk_site, ilacs_report
@@ -31,28 +29,6 @@ class Record:
     documents: list[dict[str, Any]]
     events: list[dict[str, Any]]
     site_output: str
-
-
-@contextmanager
-def site_command_registered():
-    """`monitor site` on the parser. Until monitor/cli.py registers monitor.cli_site (one line
-    in _add_more_commands), the tests add it the same way, and take it away after."""
-    from monitor import cli, cli_site
-
-    parser = cli.build_parser() if hasattr(cli, "build_parser") else None
-    known = parser is not None and "site" in parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
-    if known:
-        yield
-        return
-    with pytest.MonkeyPatch.context() as mp:
-        original = cli._add_more_commands
-
-        def more(add):  # type: ignore[no-untyped-def]
-            original(add)
-            cli_site.register(add)
-
-        mp.setattr(cli, "_add_more_commands", more)
-        yield
 
 
 def build_record(tmp: Path) -> Record:
@@ -76,7 +52,6 @@ def build_record(tmp: Path) -> Record:
         server.add("/Decisions/SearchResults", "<html><body><h1>Decisions</h1><p>Sorry, something went wrong.</p></body></html>")
         code, out, err = monitor.run("run", env=env)
         assert code == 1, out + err  # the Ombudsman source failed
-        with site_command_registered():
-            code, site_out, err = monitor.run("site", "--out", str(tmp / "site"))
+        code, site_out, err = monitor.run("site", "--out", str(tmp / "site"))
         assert code == 0, site_out + err
         return Record(monitor, sites, tmp / "site", monitor.documents(), monitor.events(), site_out)
