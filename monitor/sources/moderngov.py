@@ -85,6 +85,11 @@ class ModernGovSettings(SourceSettings):
     meeting_packs: bool = True
 
 
+def municipal_year(day: date) -> int:
+    """The calendar year a council's municipal year starts in: it runs from May to April."""
+    return day.year if day.month >= 5 else day.year - 1
+
+
 class _ServiceOff(Exception):
     """The web service did not answer with XML (404/500, an HTML error page): use the HTML pages."""
 
@@ -309,21 +314,60 @@ class ModernGovSource(Source):
     # -- HTML pages -----------------------------------------------------------------------
 
     def html_meetings(self, committee_id: int) -> list[Meeting]:
-        """The committee's meetings inside the window, from ieListMeetings.aspx."""
+        """The committee's meetings inside the window, from ieListMeetings.aspx.
+
+        What `Year=0` covers is unknown (REPORT.md H3: every scraper sends it, none says what it
+        lists). If it lists only the current municipal year (May to April), a window reaching
+        back across 1 May would miss the weeks before it; so when the Year=0 page shows no
+        meeting on or before the window's first day and the window starts in an earlier
+        municipal year, those years are asked for as `Year=<first calendar year of it>`.
+        An answer that does not reach further back than Year=0 did marks the pass incomplete.
+        """
         url = f"{self.base_url}/ieListMeetings.aspx"
-        params = {"CId": committee_id, "Year": 0}
-        response = self.http.get(url, params=params, allowed_hosts=self.allowed_hosts())
-        shown = f"{url}?CId={committee_id}&Year=0"
-        title, meetings = parse_meetings_page(response.text, shown, committee_id)
+        title, meetings = self._meetings_page(url, committee_id, 0)
         first, last = self.window()
+        earliest = min(m.date for m in meetings)
+        current = municipal_year(self.today())
+        if earliest > first and municipal_year(first) < current:
+            known = {m.meeting_id for m in meetings}
+            for year in range(municipal_year(first), current):
+                meetings += self._earlier_year(url, committee_id, year, earliest, first, known)
         label = self.committee_label(committee_id, title)
-        chosen = [
-            Meeting(committee_id, label, m.meeting_id, m.date, m.status)
+        chosen = {
+            m.meeting_id: Meeting(committee_id, label, m.meeting_id, m.date, m.status)
             for m in meetings
             if first <= m.date <= last
-        ]
+        }
         # the page lists newest first; oldest first matches the web service and keeps runs stable
-        return sorted(chosen, key=lambda m: (m.date, m.meeting_id))
+        return sorted(chosen.values(), key=lambda m: (m.date, m.meeting_id))
+
+    def _meetings_page(self, url: str, committee_id: int, year: int) -> tuple[str | None, list[Meeting]]:
+        response = self.http.get(url, params={"CId": committee_id, "Year": year}, allowed_hosts=self.allowed_hosts())
+        return parse_meetings_page(response.text, f"{url}?CId={committee_id}&Year={year}", committee_id)
+
+    def _earlier_year(
+        self, url: str, committee_id: int, year: int, earliest: date, first: date, known: set[int]
+    ) -> list[Meeting]:
+        """The meetings of an earlier municipal year; [] and the pass marked incomplete when
+        the answer is empty or lists nothing older than the Year=0 page did."""
+        shown = f"{url}?CId={committee_id}&Year={year}"
+        gap = f"meetings from {first.isoformat()} to {earliest.isoformat()} may be missed"
+        try:
+            _, meetings = self._meetings_page(url, committee_id, year)
+        except BlockedError:
+            raise
+        except (ListingBrokenError, FetchError) as exc:
+            if isinstance(exc, FetchError) and exc.status not in (400, 404):
+                raise  # the network or the server, not an answer about the Year parameter
+            self._incomplete(f"{shown}: no meetings read for municipal year {year}/{(year + 1) % 100:02d} ({exc}); {gap}")
+            return []
+        if not any(m.date < earliest and m.meeting_id not in known for m in meetings):
+            self._incomplete(
+                f"{shown}: lists no meeting older than the Year=0 page's first ({earliest.isoformat()}), so the Year "
+                f"parameter is not read as a municipal year; {gap}"
+            )
+            return []
+        return meetings
 
     def _meeting_page_url(self, meeting: Meeting) -> str:
         return f"{self.base_url}/ieListDocuments.aspx?CId={meeting.committee_id}&MId={meeting.meeting_id}&Ver=4"
