@@ -240,3 +240,9 @@ def test_a_card_with_date_text_that_is_not_read_is_broken_not_undated(server, ht
     error = broken(server, http, {"1": page("1 results", [card("24 013 880", details)])},
                    "result card of 24 013 880 holds date-like text")
     assert "not read as a date" in str(error)
+
+
+def test_dates_after_the_cards_own_date_are_the_summarys_not_a_misread(server, http):
+    details = "Statement Upheld Looked after children 28 Sept 2025 The Council delayed from 03/01/2024 to March 2025."
+    ref = _one(server, http, page("1 results", [card("24 013 880", details)]))
+    assert (ref.published, ref.meta["decision"]) == (date(2025, 9, 28), "Upheld")

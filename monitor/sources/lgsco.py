@@ -403,12 +403,16 @@ def _card_date(head: str, reference: str, page_url: str) -> tuple[date | None, s
     decision would be listed undated and the date text taken for part of the subcategory.
     """
     published = None
+    checked = head
     date_match = _CARD_DATE.search(head)
     if date_match:
         published = parse_date(" ".join(date_match.groups()))
         if published is not None:
-            head = head[: date_match.start()] + head[date_match.end() :]
-    leftover = _DATE_LIKE.search(head)
+            # After the date comes what the card says of the case (an unlabelled summary may
+            # name other dates); before it, the outcome and subcategory, where no date belongs.
+            checked = head[: date_match.start()]
+            head = checked + head[date_match.end() :]
+    leftover = _DATE_LIKE.search(checked)
     if leftover or (date_match and published is None):
         shown = date_match.group(0) if date_match and published is None else leftover.group(0) if leftover else ""
         raise ListingBrokenError(
