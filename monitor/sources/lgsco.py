@@ -31,9 +31,9 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup, Tag
 from pydantic import Field, field_validator
 
-from monitor.dates import parse_date
 from monitor.errors import ListingBrokenError
 from monitor.sources.base import DocumentRef, Source, SourceSettings
+from monitor.sources.lgsco_cards import card_date
 from monitor.sources.lgsco_page import (
     HEADING,
     read_decision_text,
@@ -69,13 +69,6 @@ KNOWN_DECISIONS = (
     "Incomplete/Invalid",
 )
 _RESULT_COUNT = re.compile(r"has\s+([0-9,]+)\s+results?", re.I)
-# Cards are modelled with "28-Jul-2025"; decision pages write "28 Jul 2025"; the card markup
-# has never been seen, so full month names and "Sept" ("28 September 2025", "3 Sept 2025")
-# are read too.
-_CARD_DATE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?[- ]([A-Za-z]{3,9})\.?,?[- ](\d{4})\b")
-# Anything still looking like a date once the date is read: a form we do not read, which
-# would otherwise be lost and glued onto the subcategory.
-_DATE_LIKE = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")
 _CARD_TYPE = re.compile(r"^\s*(Statement|Report)\b\s*", re.I)
 _CARD_LABEL = re.compile(r"\b(Category|Decision date|Decision|Date)\s*:\s*", re.I)
 #: a pass whose results are all public reports, when there are at least this many, means the
@@ -364,7 +357,7 @@ def _card_to_ref(link: Tag, path: str, page_url: str, paths: dict[str, Tag]) -> 
     if _CARD_LABEL.search(head):
         decision, subcategory, published = _labelled_card(head, subcategory_slug, reference, page_url)
     else:
-        published, head = _card_date(head, reference, page_url)
+        published, head = card_date(head, reference, page_url)
         decision, subcategory = _split_outcome(head.strip(), subcategory_slug)
     summary = summary.strip() or None
     url = urljoin(page_url, link["href"])
@@ -395,34 +388,6 @@ def _card_to_ref(link: Tag, path: str, page_url: str, paths: dict[str, Tag]) -> 
     )
 
 
-def _card_date(head: str, reference: str, page_url: str) -> tuple[date | None, str]:
-    """The card's date and the card text without it.
-
-    Raises
-    ListingBrokenError when the card holds date-like text that is not read as a date: the
-    decision would be listed undated and the date text taken for part of the subcategory.
-    """
-    published = None
-    checked = head
-    date_match = _CARD_DATE.search(head)
-    if date_match:
-        published = parse_date(" ".join(date_match.groups()))
-        if published is not None:
-            # After the date comes what the card says of the case (an unlabelled summary may
-            # name other dates); before it, the outcome and subcategory, where no date belongs.
-            checked = head[: date_match.start()]
-            head = checked + head[date_match.end() :]
-    leftover = _DATE_LIKE.search(checked)
-    if leftover or (date_match and published is None):
-        shown = date_match.group(0) if date_match and published is None else leftover.group(0) if leftover else ""
-        raise ListingBrokenError(
-            f"{page_url}: the result card of {reference} holds date-like text {shown!r} that is not read as a "
-            "date (expected e.g. '08-Dec-2023', '28 Jul 2025' or '28 September 2025'); the card's date form changed",
-            url=page_url,
-        )
-    return published, head
-
-
 def _labelled_card(
     head: str, subcategory_slug: str, reference: str, page_url: str
 ) -> tuple[str | None, str, date | None]:
@@ -431,7 +396,7 @@ def _labelled_card(
     labels = {parts[i].lower(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
     decision = labels.get("decision") or None
     when = labels.get("decision date") or labels.get("date")
-    published, _ = _card_date(when, reference, page_url) if when else (None, "")
+    published, _ = card_date(when, reference, page_url) if when else (None, "")
     _, sep, sub = (labels.get("category") or "").partition(">")
     return decision, (sub.strip() if sep and sub.strip() else _humanise(subcategory_slug)), published
 
