@@ -27,6 +27,7 @@ from monitor.evidence import RecordingHttp, jsonable, ref_json, save_evidence, w
 from monitor.extract import Extracted, Extractor
 from monitor.health import record_incomplete, record_outcome
 from monitor.http import HttpClient
+from monitor.search import index_version
 from monitor.sources.base import DocumentRef, Source, SourceContext, host_of
 from monitor.store.blobs import sha256_text
 from monitor.store.db import Store, utcnow
@@ -652,6 +653,8 @@ class Pipeline:
             )
             session.add(version)
             session.flush()
+            # searchable exactly when stored: the index rows commit with the version
+            index_version(session, version)
             # a reader that found nothing must not wipe what the listing said (CQC ratings)
             found = {k: v for k, v in jsonable(extracted.meta).items() if v not in ({}, [], None, "")}
             # a warning belongs to the version that raised it: a clean reading clears it
