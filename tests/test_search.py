@@ -1,9 +1,6 @@
 """`monitor search` on SQLite and PostgreSQL with the same assertions: real PDFs served by the
-local publisher server, read by a real `monitor run`, searched through the real command.
-
-Until the pass calls monitor.search.index_version itself, the `indexed_passes` fixture makes
-the same call from an SQLAlchemy after_insert hook on VersionRow: inside the pass's own
-transaction, right after the version row is written, which is where the pipeline will call it.
+local publisher server, read by a real `monitor run` (which indexes each version as it stores
+it, monitor.search.index_version), searched through the real command.
 """
 
 from __future__ import annotations
@@ -20,9 +17,7 @@ from test_pipeline import config, listing
 from test_store import database_url  # noqa: F401  (the SQLite/PostgreSQL fixture)
 
 from monitor import cli
-from monitor.search import index_version
 from monitor.store import Store
-from monitor.store.models import VersionRow
 
 HIT_FIELDS = {"source", "key", "title", "version", "fetched_at", "page", "snippet", "url", "score"}
 
@@ -45,18 +40,6 @@ def search_command(monkeypatch):
     monkeypatch.setattr(cli, "_add_more_commands", more)
 
 
-@pytest.fixture
-def indexed_passes():
-    """Index each version as the pass stores it (the pipeline hook, see the module docstring)."""
-
-    def hook(_mapper, connection, target):  # type: ignore[no-untyped-def]
-        index_version(connection, target)
-
-    sa.event.listen(VersionRow, "after_insert", hook)
-    yield
-    sa.event.remove(VersionRow, "after_insert", hook)
-
-
 def search(monitor: Monitor, *args: str) -> list[dict]:
     hits = monitor.json("search", *args)
     for hit in hits:
@@ -77,7 +60,7 @@ def stored_texts(monitor: Monitor, name: str) -> list[str]:
         store.close()
 
 
-def test_phrases_across_line_breaks_and_hyphenation(database_url, server, tmp_path, indexed_passes):  # noqa: F811
+def test_phrases_across_line_breaks_and_hyphenation(database_url, server, tmp_path):  # noqa: F811
     server.add("/reports", listing("a", "b"))
     server.add(
         "/files/a.pdf",
@@ -123,7 +106,7 @@ def test_phrases_across_line_breaks_and_hyphenation(database_url, server, tmp_pa
     assert search(monitor, '"leavers care"') == []
 
 
-def test_a_term_only_in_an_old_version_is_found_with_that_version(database_url, server, tmp_path, indexed_passes):  # noqa: F811
+def test_a_term_only_in_an_old_version_is_found_with_that_version(database_url, server, tmp_path):  # noqa: F811
     server.add("/reports", listing("a"))
     server.add("/files/a.pdf", make_pdf(["An improvement notice was issued.", "Leadership is weak."]), content_type="application/pdf")
     monitor = Monitor(tmp_path, config(server.url), database_url=database_url)
@@ -148,7 +131,7 @@ def test_a_term_only_in_an_old_version_is_found_with_that_version(database_url, 
     assert sorted((h["version"], h["page"]) for h in search(monitor, "notice")) == [(1, 1), (2, 1)]
 
 
-def test_boolean_queries_and_filters(database_url, server, tmp_path, indexed_passes):  # noqa: F811
+def test_boolean_queries_and_filters(database_url, server, tmp_path):  # noqa: F811
     server.add("/reports", listing("a", "b", "c"))
     server.add("/files/a.pdf", make_pdf(["Children's services are inadequate."]), content_type="application/pdf")
     server.add("/files/b.pdf", make_pdf(["Adult social care requires improvement."]), content_type="application/pdf")
