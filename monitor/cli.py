@@ -625,11 +625,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_more_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
     """Commands from the delivery and operations modules."""
-    from monitor import cli_capture, cli_ops, cli_responses, cli_site
+    from monitor import cli_capture, cli_ops, cli_responses, cli_search, cli_site
 
     cli_ops.register(add)
     cli_capture.register(add)
     cli_responses.register(add)
+    cli_search.register(add)
     cli_site.register(add)
 
 

@@ -8,7 +8,6 @@ import json
 from datetime import date
 
 from benchmarks.eval_responses import FIXTURES, evaluate, load_findings
-
 from monitor.detect.mentions import dates_named, link_answer, reference_pattern, topics_of
 
 

@@ -16,28 +16,9 @@ from pdfs import make_pdf
 from test_pipeline import config, listing
 from test_store import database_url  # noqa: F401  (the SQLite/PostgreSQL fixture)
 
-from monitor import cli
 from monitor.store import Store
 
 HIT_FIELDS = {"source", "key", "title", "version", "fetched_at", "page", "snippet", "url", "score"}
-
-
-@pytest.fixture(autouse=True)
-def search_command(monkeypatch):
-    """`monitor search` registered as the lead's one line in cli._add_more_commands will."""
-    from monitor import cli_search
-
-    original = cli._add_more_commands
-
-    def more(add):  # type: ignore[no-untyped-def]
-        original(add)
-        try:
-            cli_search.register(add)
-        except Exception as exc:  # already registered by cli.py: argparse refuses a duplicate
-            if "conflicting" not in str(exc) and "search" not in str(exc):
-                raise
-
-    monkeypatch.setattr(cli, "_add_more_commands", more)
 
 
 def search(monitor: Monitor, *args: str) -> list[dict]:

@@ -11,7 +11,7 @@ from alembic.config import Config as AlembicConfig
 from harness import Monitor
 from pdfs import make_pdf
 from test_pipeline import config, listing
-from test_search import search, search_command  # noqa: F401  (registers `monitor search`)
+from test_search import search
 from test_store import database_url  # noqa: F401
 
 from monitor.search import index_version, unindex_versions

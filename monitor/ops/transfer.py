@@ -163,6 +163,10 @@ def import_store(store: Store, folder: Path, *, force: bool = False) -> dict[str
             counts[table.name] = n
         if conn.dialect.name == "postgresql":
             _reset_sequences(conn)
+        # the search index is not a table of the export: built anew from the imported versions
+        from monitor.search import reindex
+
+        reindex(conn)
     return counts
 
 
