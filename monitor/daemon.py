@@ -242,7 +242,7 @@ class Daemon:
 
     def _run_source(self, name: str) -> None:
         """One source's pass, through the same Pipeline as `monitor run`."""
-        from monitor.cli import _today_override
+        from monitor.cli.common import today_override
         from monitor.deliver.outbox import deliver_after_pass
         from monitor.pipeline import Pipeline
 
@@ -259,7 +259,7 @@ class Daemon:
         started = time.monotonic()
         status = "error"
         try:
-            pipeline = Pipeline(config, store, http=http, workers=1, today=_today_override(), should_stop=self.stop_event.is_set)
+            pipeline = Pipeline(config, store, http=http, workers=1, today=today_override(), should_stop=self.stop_event.is_set)
             result = pipeline.run([name], deliver=False)
             status = result.outcomes[0].status if result.outcomes else "skipped"
             if self.stop_event.is_set():

@@ -87,13 +87,13 @@ def check_database(url: str) -> Check:
     from alembic.config import Config as AlembicConfig
     from alembic.script import ScriptDirectory
 
-    from monitor.cli import _redact_url
+    from monitor.cli.common import redact_url
     from monitor.store.db import MIGRATIONS, make_engine, schema_revision
 
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     head = ScriptDirectory.from_config(cfg).get_current_head()
-    shown = _redact_url(url)
+    shown = redact_url(url)
     engine = None
     try:
         engine = make_engine(url)

@@ -1,4 +1,4 @@
-"""Service commands: daemon, doctor, prune, export, import (registered by cli_ops.register)."""
+"""Service commands: daemon, doctor, prune, export, import."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from monitor.cli import EXIT_FAILED, EXIT_OK, UsageError, _load, _open_store, _table
+from monitor.cli.common import EXIT_FAILED, EXIT_OK, UsageError, load_config_for, open_store, table
 
 
 def _logging_for_service(args: argparse.Namespace, data_dir: Path, *, default_level: int) -> None:
@@ -27,7 +27,7 @@ def cmd_daemon(args: argparse.Namespace) -> int:
     """Run every source on its schedule until stopped (SIGTERM/SIGINT); SIGHUP reloads sources.yaml."""
     from monitor.daemon import Daemon, DaemonOptions
 
-    config = _load(args)
+    config = load_config_for(args)
     # a daemon's log is all anyone will read of it: INFO by default, not the CLI's WARNING
     _logging_for_service(args, config.data_dir, default_level=logging.INFO)
     if args.interval_seconds is not None and args.interval_seconds <= 0:
@@ -55,7 +55,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
     checks = run_checks(getattr(args, "config", None), min_free_gb=args.min_free_gb, network=not args.offline)
     rows = [[c.name, c.result, c.detail, c.fix or ""] for c in checks]
-    print(_table(rows, ["check", "result", "detail", "what to do"]))
+    print(table(rows, ["check", "result", "detail", "what to do"]))
     return EXIT_FAILED if any(c.result == FAIL for c in checks) else EXIT_OK
 
 
@@ -65,8 +65,8 @@ def cmd_prune(args: argparse.Namespace) -> int:
 
     if args.days < 1:
         raise UsageError("--days must be at least 1")
-    config = _load(args)
-    store = _open_store(config)
+    config = load_config_for(args)
+    store = open_store(config)
     try:
         report = prune(store, config.data_dir, days=args.days, log_days=args.log_days or args.days, dry_run=args.dry_run)
     finally:
@@ -84,8 +84,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Write the whole store to a folder: one JSON-lines file per table, a manifest, the blobs."""
     from monitor.ops.transfer import export_store
 
-    config = _load(args)
-    store = _open_store(config)
+    config = load_config_for(args)
+    store = open_store(config)
     try:
         manifest = export_store(store, Path(args.directory))
     finally:
@@ -100,9 +100,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     from monitor.lock import InstanceLock
     from monitor.ops.transfer import import_store
 
-    config = _load(args)
+    config = load_config_for(args)
     with InstanceLock(config.data_dir):
-        store = _open_store(config)
+        store = open_store(config)
         try:
             counts = import_store(store, Path(args.directory), force=args.force)
         finally:

@@ -6,17 +6,25 @@ import argparse
 import time
 from collections.abc import Callable
 
-from monitor.cli import EXIT_OK, UsageError, _load, _open_store, _parse_when, _print_json, open_session
+from monitor.cli.common import (
+    EXIT_OK,
+    UsageError,
+    load_config_for,
+    open_session,
+    open_store,
+    parse_when,
+    print_json,
+)
 
 
 def _reindex(args: argparse.Namespace) -> int:
     from monitor.lock import InstanceLock
     from monitor.search import reindex
 
-    config = _load(args)
+    config = load_config_for(args)
     # a pass writing versions meanwhile would race the rebuild
     with InstanceLock(config.data_dir):
-        store = _open_store(config)
+        store = open_store(config)
         try:
             started = time.perf_counter()
             with store.session() as session:
@@ -39,7 +47,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise UsageError('give a query, e.g. monitor search \'"care leavers" AND inadequate\'')
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
-    since = _parse_when(args.since) if args.since else None
+    since = parse_when(args.since) if args.since else None
     with open_session(args) as (config, store, session):
         if args.source:
             config.source(args.source)  # a misspelt name is a usage error, not "no hits"
@@ -49,7 +57,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             raise UsageError(f"search: {exc}") from None
         data = [hit.to_json() for hit in hits]
     if args.json:
-        _print_json(data)
+        print_json(data)
         return EXIT_OK
     if not data:
         print("no stored text matches")

@@ -6,19 +6,19 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from monitor.cli import EXIT_FAILED, EXIT_OK, UsageError, _load, _today_override
+from monitor.cli.common import EXIT_FAILED, EXIT_OK, UsageError, load_config_for, today_override
 
 
 def cmd_capture(args: argparse.Namespace) -> int:
     """Fetch one source's listing (and a few documents) live and write them as a bundle."""
     from monitor.capture import capture, default_folder
 
-    config = _load(args)
+    config = load_config_for(args)
     src = config.source(args.source)
     out = Path(args.out) if args.out else default_folder(config, src.name)
     if (out / "manifest.json").exists():
         raise UsageError(f"{out} already holds a capture; name another folder with --out")
-    result = capture(config, src, out, documents=args.documents, today=_today_override())
+    result = capture(config, src, out, documents=args.documents, today=today_override())
     if src.source_class.cross_check:
         print(f"{src.name}: {result.facts} fact(s) read")
     else:

@@ -1,5 +1,4 @@
-"""Commands for delivery: deliveries, digest, send-test-email. Service commands (daemon,
-doctor, prune, export, import) live in cli_service.py."""
+"""Commands for delivery: deliveries (the outbox), digest, send-test-email."""
 
 from __future__ import annotations
 
@@ -8,15 +7,15 @@ import sys
 from collections.abc import Callable
 from datetime import date
 
-from monitor.cli import (
+from monitor.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     UsageError,
-    _load,
-    _open_store,
-    _print_json,
-    _table,
+    load_config_for,
     open_session,
+    open_store,
+    print_json,
+    table,
 )
 
 
@@ -36,7 +35,7 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
             for row in session.scalars(select(DeliveryRow).where(DeliveryRow.status == "failed")):
                 row.status, row.attempts = "pending", 0
     if args.json:
-        _print_json(data)
+        print_json(data)
         return EXIT_OK
     if not data:
         print("no deliveries")
@@ -45,7 +44,7 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
         [str(d["id"]), d["status"], str(d["attempts"]), ",".join(map(str, d["event_ids"])), (d["last_error"] or "")[:60]]
         for d in data
     ]
-    print(_table(rows, ["id", "status", "attempts", "events", "last error"]))
+    print(table(rows, ["id", "status", "attempts", "events", "last error"]))
     return EXIT_OK
 
 
@@ -54,12 +53,12 @@ def cmd_digest(args: argparse.Namespace) -> int:
     from monitor.deliver.publish import write_day_digest
     from monitor.store import utcnow
 
-    config = _load(args)
+    config = load_config_for(args)
     try:
         day = date.fromisoformat(args.date) if args.date else utcnow().date()
     except ValueError:
         raise UsageError(f"--date: expected YYYY-MM-DD, got {args.date!r}") from None
-    store = _open_store(config)
+    store = open_store(config)
     try:
         md_path, html_path = write_day_digest(store, config, day)
         print(f"wrote {md_path}\nwrote {html_path}")
@@ -90,7 +89,7 @@ def cmd_send_test_email(args: argparse.Namespace) -> int:
     from monitor.deliver.email import DeliveryError, send_test_email
     from monitor.deliver.settings import smtp_password
 
-    config = _load(args)
+    config = load_config_for(args)
     settings = config.settings.email
     if settings is None:
         raise UsageError(f"{config.path}: settings.email is not configured, so there is nothing to test")
@@ -115,9 +114,3 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--email", action="store_true", help="also email it to the recipients")
 
     add("send-test-email", cmd_send_test_email, "Send a test email to check the SMTP settings.")
-
-    try:
-        from monitor import cli_service
-    except ImportError:
-        return
-    cli_service.register(add)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from monitor.cli import EXIT_OK, _print_json, _table, _today_override, open_session
+from monitor.cli.common import EXIT_OK, open_session, print_json, table, today_override
 
 
 def cmd_responses(args: argparse.Namespace) -> int:
@@ -13,13 +13,13 @@ def cmd_responses(args: argparse.Namespace) -> int:
     from monitor.responses import responses_report
 
     with open_session(args) as (config, store, _session):
-        report = responses_report(config, store, today=_today_override())
+        report = responses_report(config, store, today=today_override())
     if args.source:
         report = [r for r in report if r["finding"]["source"] == args.source]
     if args.unanswered:
         report = [r for r in report if not r["responses"]]
     if args.json:
-        _print_json(report)
+        print_json(report)
         return EXIT_OK
     if not report:
         print("no findings stored yet")
@@ -34,7 +34,7 @@ def cmd_responses(args: argparse.Namespace) -> int:
         for i, response in enumerate(row["responses"]):
             days = response["days_after"]
             rows.append([*(first if i == 0 else ["", "", ""]), (response["title"] or "")[:50], "" if days is None else str(days)])
-    print(_table(rows, ["finding source", "finding", "published", "answered by", "days"]))
+    print(table(rows, ["finding source", "finding", "published", "answered by", "days"]))
     return EXIT_OK
 
 

@@ -6,15 +6,15 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from monitor.cli import EXIT_OK, _load, _open_store
+from monitor.cli.common import EXIT_OK, load_config_for, open_store
 
 
 def cmd_site(args: argparse.Namespace) -> int:
     """Build the site from the store into --out (default data/site/)."""
     from monitor.site import build_site
 
-    config = _load(args)
-    store = _open_store(config)
+    config = load_config_for(args)
+    store = open_store(config)
     try:
         result = build_site(config, store, Path(args.out) if args.out else None)
     finally:

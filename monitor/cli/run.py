@@ -1,0 +1,201 @@
+"""`monitor run` (one pass over the sources) and `monitor check-config`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+
+from monitor.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    load_config_for,
+    open_store,
+    redact_url,
+    table,
+    today_override,
+)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """One monitoring pass."""
+    from monitor.lock import InstanceLock
+    from monitor.pipeline import Pipeline
+
+    config = load_config_for(args)
+    if args.source:
+        names = args.source
+        for name in names:
+            config.source(name)
+    elif args.due:
+        names = _due_sources(config)
+        if not names:
+            print("no source is due: each ran after its last scheduled time (use --all to run them anyway)")
+            return EXIT_OK
+    else:
+        names = None
+    if not sys.stderr.isatty() and not args.quiet and not args.verbose:
+        # cron and service logs get a plain line per source instead of a progress bar
+        logging.getLogger("monitor").setLevel(logging.INFO)
+    with InstanceLock(config.data_dir):
+        store = open_store(config)
+        try:
+            pipeline = Pipeline(config, store, workers=args.workers, today=today_override())
+            if sys.stderr.isatty() and not args.quiet:
+                result = _run_with_progress(pipeline, names, config)
+            else:
+                result = pipeline.run(names)
+        finally:
+            store.close()
+    print(format_summary(result))
+    if args.fail_only_if_all:
+        return EXIT_FAILED if result.all_failed else EXIT_OK
+    # an alert that could not be sent is a failure too: cron and systemd must notice
+    return EXIT_FAILED if result.any_failed or result.delivery_errors else EXIT_OK
+
+
+def _due_sources(config) -> list[str]:  # type: ignore[no-untyped-def]
+    """Enabled sources whose schedule has fired since their last pass (or that never ran)."""
+    from sqlalchemy import select
+
+    from monitor.schedule import is_due
+    from monitor.store.models import SourceRow
+
+    store = open_store(config)
+    try:
+        with store.session() as session:
+            last = {row.name: row.last_run_at for row in session.scalars(select(SourceRow))}
+    finally:
+        store.close()
+    return [s.name for s in config.sources if s.common.enabled and is_due(s.common.schedule, last.get(s.name))]
+
+
+def _run_with_progress(pipeline, names, config):  # type: ignore[no-untyped-def]
+    from rich.progress import Progress
+
+    total = len(names) if names else sum(1 for s in config.sources if s.common.enabled)
+    with Progress(transient=True) as progress:
+        task = progress.add_task("monitoring", total=total)
+
+        def done(outcome):  # type: ignore[no-untyped-def]
+            progress.update(task, advance=1, description=f"{outcome.name}: {outcome.status}")
+
+        pipeline.on_source_done = done
+        return pipeline.run(names)
+
+
+def format_summary(result) -> str:  # type: ignore[no-untyped-def]
+    """The per-source summary printed after a pass."""
+    if not result.outcomes:
+        return "no sources to check: sources.yaml lists none that are enabled"
+    rows = []
+    for o in result.outcomes:
+        rows.append(
+            [
+                o.name,
+                o.status + (" (baseline)" if o.baseline and o.status == "ok" else ""),
+                str(o.listed),
+                str(o.new),
+                str(o.changed),
+                str(o.removed),
+                str(o.document_errors),
+            ]
+        )
+    text = table(rows, ["source", "status", "listed", "new", "changed", "removed", "doc errors"])
+    problems = [o for o in result.outcomes if o.failed]
+    if problems:
+        text += "\n\nCould not check:"
+        for o in problems:
+            text += f"\n- {o.name} ({o.status}): {o.error}"
+            if o.hint:
+                text += f"\n  what to try: {o.hint}"
+    partial = [o for o in result.outcomes if o.incomplete and not o.failed]
+    if partial:
+        text += "\n\nChecked, but part of the listing could not be read (nothing was marked removed):"
+        for o in partial:
+            for reason in o.incomplete[:5]:
+                text += f"\n- {o.name}: {reason}"
+    if result.deliveries_sent:
+        text += f"\n\n{result.deliveries_sent} alert email(s) sent."
+    for err in result.delivery_errors:
+        text += f"\n\nAlert email not sent (will retry next pass): {err}"
+    return text
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    """Validate sources.yaml and print what would be watched."""
+    config = load_config_for(args)
+    print(f"{config.path}: OK, {len(config.sources)} source(s)")
+    print(f"data directory: {config.data_dir}")
+    print(f"database: {redact_url(config.database_url)}")
+    rows = []
+    warnings = list(config.warnings)
+    for src in config.sources:
+        adapter_cls = src.source_class
+        base = src.common.base_url or adapter_cls.default_base_url or getattr(src.settings, "url", None) or "-"
+        rows.append([src.name, src.kind, src.common.schedule, "yes" if src.common.enabled else "no", base])
+    if rows:
+        print(table(rows, ["name", "kind", "schedule", "enabled", "where"]))
+    exit_code = EXIT_OK
+    from monitor.http import HttpClient
+    from monitor.pipeline import build_source
+
+    store = open_store(config) if args.probe else None
+    http = HttpClient(config.settings.http_settings(), store.http_cache() if store else None)
+    for src in config.sources:
+        try:
+            adapter = build_source(src, http)
+        except Exception as exc:  # noqa: BLE001 - shown as a warning, the check goes on
+            warnings.append(f"{src.name}: {exc}")
+            continue
+        warnings.extend(f"{src.name}: {w}" for w in adapter.warnings())
+        if args.probe:
+            exit_code = max(exit_code, _probe(src.name, adapter))
+    if store:
+        store.close()
+    for warning in warnings:
+        print(f"warning: {warning}")
+    return exit_code
+
+
+def _probe(name: str, adapter) -> int:  # type: ignore[no-untyped-def]
+    from monitor.errors import BlockedError, FetchError, ListingBrokenError
+
+    what = "fact(s) read" if adapter.cross_check else "document(s) listed"
+    try:
+        count = len(adapter.cross_check_facts()) if adapter.cross_check else sum(1 for _ in adapter.list_documents())
+    except BlockedError as exc:
+        print(f"probe {name}: BLOCKED by the publisher: {exc}\n  what to try: {exc.hint}")
+        return EXIT_FAILED
+    except ListingBrokenError as exc:
+        print(f"probe {name}: BROKEN: {exc}")
+        return EXIT_FAILED
+    except FetchError as exc:
+        print(f"probe {name}: FAILED: {exc}")
+        return EXIT_FAILED
+    print(f"probe {name}: ok, {count} {what}")
+    if count == 0:
+        print(f"  note: {name} lists nothing right now; check the identifiers if you expected reports")
+    return EXIT_OK
+
+
+def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+    """Add `run` and `check-config` to the parser."""
+    p = add("run", cmd_run, "Run one monitoring pass over the sources.")
+    p.add_argument("--source", action="append", metavar="NAME", help="only this source (repeatable)")
+    p.add_argument("--all", action="store_true", help="every enabled source (the default)")
+    p.add_argument(
+        "--due",
+        action="store_true",
+        help="only sources whose schedule: has fired since their last pass (for an hourly cron line)",
+    )
+    p.add_argument("--workers", type=int, default=4, help="sources on different hosts checked side by side (default 4)")
+    p.add_argument(
+        "--fail-only-if-all",
+        action="store_true",
+        help="exit 1 only when every source failed (used by `make run`, handy offline)",
+    )
+
+    p = add("check-config", cmd_check_config, "Validate sources.yaml and show what would be watched.")
+    p.add_argument("--probe", action="store_true", help="also fetch each source's listing once and report what it finds")
