@@ -31,7 +31,7 @@ from pydantic import Field, model_validator
 from monitor.dates import parse_date
 from monitor.errors import ListingBrokenError
 from monitor.sources.base import CrossCheckFact, DocumentRef, Source, SourceSettings, host_of
-from monitor.sources.ofsted import council_name_key
+from monitor.sources.ofsted_listing import council_name_key
 from monitor.sources.ofsted_tables import GRADED, Sheet, TableError, date_of, grade_of, read_table_file
 
 log = logging.getLogger(__name__)
