@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from monitor.events import record_event
-from monitor.store.models import DocumentRow, SourceRow, VersionRow
+from monitor.store.models import DocumentRow, EventRow, SourceRow, VersionRow
 from monitor.textnorm import PAGE_BREAK
 
 if TYPE_CHECKING:
@@ -105,16 +105,32 @@ def detect_for_version(
     if earlier is None:
         return
     for change in compare(earlier, current):
+        context = _peer_context(session, source, change.field)
         record_event(
             session,
             source,
             "rating_change",
             "info" if baseline else change.severity,
             f"{doc.title}: {change.field} {format_change(change)}",
-            {**change.to_dict(), "provider": provider, "provider_name": display_name(doc), **headline},
+            {**change.to_dict(), "provider": provider, "provider_name": display_name(doc), **headline, **context},
             document=doc,
             version_id=version.id,
         )
+
+
+def _peer_context(session: Session, source: SourceRow, field: str) -> dict[str, Any]:
+    """{"peer_context": sentence} from the newest peer_context event about this publisher and
+    field (one naming this source in `context_for`, or any), else {}."""
+    if source.kind != "ofsted" or field != "overall":
+        return {}
+    from monitor.sources.ofsted_peers import context_sentence
+
+    rows = session.scalars(select(EventRow).where(EventRow.type == "peer_context").order_by(EventRow.id.desc()).limit(20))
+    for row in rows:
+        details = row.details or {}
+        if details.get("publisher") == "ofsted" and details.get("context_for") in (None, source.name):
+            return {"peer_context": context_sentence(details)}
+    return {}
 
 
 def _previous_verdict(session: Session, source: SourceRow, doc: DocumentRow, provider: str) -> dict[str, str] | None:

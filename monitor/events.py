@@ -22,6 +22,7 @@ EVENT_TYPES = (
     "cross_check_mismatch",
     "response",
     "listing_incomplete",
+    "peer_context",
 )
 
 

@@ -11,10 +11,10 @@ real (/decisions/, /decisions/page/N/, links /decisions/<landlord>-<ref>/ whose 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import FIXTURES
 
 from monitor.errors import ListingBrokenError
 from monitor.extract import extract_here
@@ -22,6 +22,10 @@ from monitor.sources import source_class
 from monitor.sources.base import SourceContext
 from monitor.sources.housing_ombudsman import HousingOmbudsmanSource
 from monitor.sources.housing_ombudsman_decision import read_decision_text
+
+# not `from conftest import FIXTURES`: tests/faults has a conftest of its own, and in a
+# whole-suite run the name `conftest` may be that one
+FIXTURES = Path(__file__).parent / "fixtures"
 
 HARROW = "London Borough of Harrow"
 DIR = FIXTURES / "housing_ombudsman"

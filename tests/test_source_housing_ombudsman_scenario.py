@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import email
 import email.policy
+from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
 from harness import Monitor
 from scenario_sites import MailCatcher, config_yaml
+
+# not `from conftest import FIXTURES`: tests/faults has a conftest of its own, and in a
+# whole-suite run the name `conftest` may be that one
+FIXTURES = Path(__file__).parent / "fixtures"
 
 DIR = FIXTURES / "housing_ombudsman"
 HARROW = "London Borough of Harrow"

@@ -14,6 +14,7 @@ REGISTRY: dict[str, str] = {
     "feed": "monitor.sources.feed:FeedSource",
     "ofsted": "monitor.sources.ofsted:OfstedSource",
     "ofsted_outcomes": "monitor.sources.ofsted_outcomes:OfstedOutcomesSource",
+    "ofsted_peers": "monitor.sources.ofsted_peers:OfstedPeersSource",
     "cqc": "monitor.sources.cqc:CqcSource",
     "cqc_ratings": "monitor.sources.cqc_ratings:CqcRatingsSource",
     "lgsco": "monitor.sources.lgsco:LgscoSource",

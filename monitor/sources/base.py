@@ -98,6 +98,9 @@ class Source:
     #: True for a cross-check source: it yields no documents of its own but facts that the
     #: source named by its `checks` setting must agree with (see monitor/crosscheck.py)
     cross_check: ClassVar[bool] = False
+    #: True for a peer-context source: it yields no documents but the national or regional
+    #: picture a finding sits in (how many councils hold each grade), recorded as an event
+    context_source: ClassVar[bool] = False
 
     def __init__(self, settings: SourceSettings, context: SourceContext):
         self.settings = settings
@@ -144,6 +147,11 @@ class Source:
         Raise BlockedError/FetchError/ListingBrokenError as list_documents does; a file that
         names none of the watched subjects is broken, never "all agree".
         """
+        raise NotImplementedError
+
+    def peer_context(self) -> dict[str, Any]:
+        """A peer-context source's picture (only when `context_source` is True): a JSON-able
+        dict the pipeline records as a `peer_context` event when it changes."""
         raise NotImplementedError
 
     def request_headers(self, url: str) -> dict[str, str]:
