@@ -23,7 +23,7 @@ from monitor.store.models import DeliveryRow, EventRow, delivery_event
 
 if TYPE_CHECKING:
     from monitor.config import Config
-    from monitor.pipeline import PassResult
+    from monitor.pass_result import PassResult
 
 log = logging.getLogger(__name__)
 
