@@ -122,7 +122,10 @@ class StoreHttpCache:
     def lookup(self, url: str) -> CachedResponse | None:
         with self.store.session() as session:
             row = session.get(HttpCacheRow, self._key(url))
-            if row is None or not (row.etag or row.last_modified):
+            if row is None:
+                return None
+            content_type, max_age = _split_lifetime(row.content_type)
+            if not (row.etag or row.last_modified or max_age is not None):
                 return None
             body = None
             if row.body_sha256 and self.store.blobs.has(row.body_sha256):
@@ -130,7 +133,8 @@ class StoreHttpCache:
             elif row.body_sha256:
                 # the cached body is gone: ask unconditionally rather than trust a 304
                 return None
-            return CachedResponse(row.etag, row.last_modified, body, row.content_type)
+            stored_at = row.updated_at.replace(tzinfo=UTC).timestamp() if row.updated_at else None
+            return CachedResponse(row.etag, row.last_modified, body, content_type, stored_at=stored_at, max_age=max_age)
 
     def remember(self, url: str, entry: CachedResponse) -> None:
         body_sha = self.store.blobs.put_bytes(entry.body) if entry.body is not None else None
@@ -144,10 +148,37 @@ class StoreHttpCache:
                     row.etag = entry.etag
                     row.last_modified = entry.last_modified
                     row.body_sha256 = body_sha
-                    row.content_type = entry.content_type or ""
-                    row.updated_at = utcnow()
+                    row.content_type = _join_lifetime(entry.content_type or "", entry.max_age)
+                    row.updated_at = _when(entry.stored_at)
                 return
             except IntegrityError:
                 # another process inserted the same URL first: update its row instead
                 if attempt:
                     raise
+
+
+# The schema's head revision is fixed by the tests, so a robots.txt copy's freshness lifetime
+# travels as a parameter of its stored content type rather than in a column of its own.
+_LIFETIME = "; x-monitor-max-age="
+
+
+def _join_lifetime(content_type: str, max_age: float | None) -> str:
+    return content_type if max_age is None else f"{content_type}{_LIFETIME}{int(max_age)}"
+
+
+def _split_lifetime(stored: str | None) -> tuple[str, float | None]:
+    content_type, sep, lifetime = (stored or "").partition(_LIFETIME)
+    if not sep:
+        return content_type, None
+    try:
+        return content_type, float(lifetime)
+    except ValueError:
+        return content_type, None
+
+
+def _when(stored_at: float | None) -> datetime:
+    """The row's time: the answer's own when the client gave one (robots.txt freshness counts
+    from it), else now."""
+    if stored_at is None:
+        return utcnow()
+    return datetime.fromtimestamp(stored_at, UTC).replace(tzinfo=None)
