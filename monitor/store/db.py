@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from monitor.http import CachedResponse
+from monitor.http_types import CachedResponse
 from monitor.store.blobs import BlobStore
 from monitor.store.models import HttpCacheRow
 
@@ -57,12 +59,35 @@ def upgrade_schema(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
-def schema_revision(engine: Engine) -> str | None:
-    """The schema's current Alembic revision, or None for an empty database."""
-    from alembic.runtime.migration import MigrationContext
+def head_revision() -> str:
+    """The newest revision id: the migrations are numbered files (0004_search_index.py has
+    revision "0004"), so the head is read off their names without importing Alembic."""
+    numbers = [m.group(1) for name in os.listdir(MIGRATIONS / "versions") if (m := _REVISION_FILE.match(name))]
+    return max(numbers)
 
+
+_REVISION_FILE = re.compile(r"(\d{4})_\w+\.py$")
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The schema's current Alembic revision, or None for an empty database.
+
+    Read from `alembic_version` directly: starting Alembic costs more than the whole of a
+    pass that finds nothing new.
+    """
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        try:
+            rows = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        except DBAPIError:
+            return None  # no table yet: a database the monitor has never opened
+    if len(rows) > 1:
+        raise RuntimeError(f"the database has {len(rows)} schema revisions ({', '.join(rows)}); expected one")
+    return rows[0] if rows else None
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """Whether the schema is at the newest revision, so no migration need run."""
+    return schema_revision(engine) == head_revision()
 
 
 class Store:
@@ -75,7 +100,7 @@ class Store:
             Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         data_dir.mkdir(parents=True, exist_ok=True)
         self.engine = make_engine(database_url)
-        if migrate:
+        if migrate and not schema_is_current(self.engine):
             # two processes starting on a new database at once must not both create tables
             with open(data_dir / ".migrate.lock", "a+") as lock:
                 fcntl.flock(lock, fcntl.LOCK_EX)
