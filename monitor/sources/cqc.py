@@ -48,6 +48,7 @@ from monitor.sources.cqc_text import (
     read_quality_statement_scores,
     read_ratings,
 )
+from monitor.sources.fields import unique_ids
 
 API_KEY_ENV = "MONITOR_CQC_API_KEY"
 API_KEY_HEADER = "Ocp-Apim-Subscription-Key"
@@ -88,10 +89,7 @@ class CqcSettings(SourceSettings):
     @field_validator("locations", "providers")
     @classmethod
     def _clean_ids(cls, value: list[str]) -> list[str]:
-        ids = [item.strip() for item in value]
-        if any(not item or "/" in item or " " in item for item in ids):
-            raise ValueError("each id must be a CQC id such as 1-125856395 (no spaces or slashes)")
-        return list(dict.fromkeys(ids))
+        return unique_ids(value, "each id must be a CQC id such as 1-125856395 (no spaces or slashes)")
 
     @model_validator(mode="after")
     def _something_to_watch(self) -> CqcSettings:

@@ -16,8 +16,6 @@ downloaded to a temporary file (about 26 MB) and read row by row (cqc_ods.py).
 from __future__ import annotations
 
 import re
-import tempfile
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
@@ -28,9 +26,11 @@ from pydantic import field_validator, model_validator
 
 from monitor.dates import parse_date
 from monitor.errors import ListingBrokenError
-from monitor.sources.base import CrossCheckFact, DocumentRef, Source, SourceSettings
+from monitor.sources.base import CrossCheckFact, SourceSettings
 from monitor.sources.cqc_ods import OdsError, iter_sheet_rows
 from monitor.sources.cqc_text import long_date, normalise_rating, rating_field
+from monitor.sources.datafile import DataFileSource, data_file
+from monitor.sources.fields import unique_ids
 
 LANDING_PATH = "/about-us/transparency/using-cqc-data"
 SHEET = "Locations"
@@ -71,10 +71,7 @@ class CqcRatingsSettings(SourceSettings):
     @field_validator("locations")
     @classmethod
     def _clean_ids(cls, value: list[str]) -> list[str]:
-        ids = [item.strip() for item in value]
-        if any(not item or "/" in item or " " in item for item in ids):
-            raise ValueError("each id must be a CQC location id such as 1-125856395")
-        return list(dict.fromkeys(ids))
+        return unique_ids(value, "each id must be a CQC location id such as 1-125856395")
 
     @model_validator(mode="after")
     def _something_to_check(self) -> CqcRatingsSettings:
@@ -103,20 +100,14 @@ def newest_ratings_file(html: str, page_url: str) -> tuple[str, date | None] | N
     return url, when
 
 
-class CqcRatingsSource(Source):
+class CqcRatingsSource(DataFileSource):
     """Facts from CQC's Latest ratings file that a cqc source's documents must bear out."""
 
     kind: ClassVar[str] = "cqc_ratings"
     Settings: ClassVar[type[SourceSettings]] = CqcRatingsSettings
     default_base_url: ClassVar[str | None] = "https://www.cqc.org.uk"
-    complete_listing: ClassVar[bool] = False
-    cross_check: ClassVar[bool] = True
 
     settings: CqcRatingsSettings
-
-    def list_documents(self) -> Iterator[DocumentRef]:
-        """A cross-check has no documents of its own."""
-        return iter(())
 
     def warnings(self) -> list[str]:
         """What check-config should say about this source."""
@@ -139,22 +130,15 @@ class CqcRatingsSource(Source):
                 url=landing,
             )
         file_url, file_date = newest
-        with tempfile.TemporaryDirectory(prefix="cqc-ratings-") as folder:
-            response = self.http.get(
-                file_url,
-                to_dir=Path(folder),
-                cache_body=False,
-                conditional=False,
-                allowed_hosts=self.allowed_hosts(),
-            )
+        with data_file(self, file_url, prefix="cqc-ratings-", unreadable=(OdsError,), conditional=False) as (
+            response,
+            folder,
+        ):
             path = response.path
             if path is None:
-                path = Path(folder) / "ratings.ods"
+                path = folder / "ratings.ods"
                 path.write_bytes(response.content)
-            try:
-                return self._facts(path, file_url, file_date)
-            except OdsError as exc:
-                raise ListingBrokenError(f"{file_url}: {exc}", url=file_url) from exc
+            return self._facts(path, file_url, file_date)
 
     def _facts(self, path: Path, file_url: str, file_date: date | None) -> list[CrossCheckFact]:
         watched = set(self.settings.locations)

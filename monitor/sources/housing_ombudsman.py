@@ -35,6 +35,7 @@ from pydantic import Field, field_validator
 from monitor.dates import parse_date
 from monitor.errors import FetchError, ListingBrokenError
 from monitor.sources.base import DocumentRef, Source, SourceSettings
+from monitor.sources.fields import one_line
 from monitor.sources.housing_ombudsman_decision import HEADING, OUTCOMES, read_decision_text
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ class HousingOmbudsmanSettings(SourceSettings):
     @field_validator("landlords")
     @classmethod
     def _tidy(cls, value: list[str]) -> list[str]:
-        names = [" ".join(v.split()) for v in value if v.strip()]
+        names = [one_line(v) for v in value if v.strip()]
         if not names:
             raise ValueError("name at least one landlord as the Ombudsman writes it")
         return names

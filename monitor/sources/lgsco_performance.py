@@ -25,10 +25,11 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from monitor.errors import ListingBrokenError
 from monitor.sources.base import DocumentRef, Source, SourceSettings
+from monitor.sources.fields import PublisherName
 
 PERFORMANCE_PATH = "/your-councils-performance/{council}"
 _YEARS = re.compile(r"\b(20\d\d)\s*[-/\u2013]\s*(20)?(\d\d)\b")
@@ -48,14 +49,9 @@ class LgscoPerformanceSettings(SourceSettings):
     #: the council's slug in /your-councils-performance/<slug>, e.g. "london-borough-of-harrow"
     council: str = Field(min_length=3, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
     #: the authority as the Ombudsman writes it; the page must name it
-    authority: str = Field(min_length=3)
+    authority: PublisherName
     #: also watch the service improvements pages the performance page links to
     service_improvements: bool = True
-
-    @field_validator("authority")
-    @classmethod
-    def _tidy_authority(cls, value: str) -> str:
-        return " ".join(value.split())
 
 
 class LgscoPerformanceSource(Source):

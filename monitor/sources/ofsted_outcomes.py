@@ -19,10 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
-import tempfile
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urljoin
 
@@ -30,7 +27,8 @@ from pydantic import Field, model_validator
 
 from monitor.dates import parse_date
 from monitor.errors import ListingBrokenError
-from monitor.sources.base import CrossCheckFact, DocumentRef, Source, SourceSettings, host_of
+from monitor.sources.base import CrossCheckFact, SourceSettings, host_of
+from monitor.sources.datafile import DataFileSource, data_file
 from monitor.sources.ofsted_listing import council_name_key
 from monitor.sources.ofsted_tables import GRADED, Sheet, TableError, date_of, grade_of, read_table_file
 
@@ -71,20 +69,14 @@ class OfstedOutcomesSettings(SourceSettings):
         return self
 
 
-class OfstedOutcomesSource(Source):
+class OfstedOutcomesSource(DataFileSource):
     """Facts from the newest "Local authority inspection outcomes" statistics."""
 
     kind: ClassVar[str] = "ofsted_outcomes"
     Settings: ClassVar[type[SourceSettings]] = OfstedOutcomesSettings
     default_base_url: ClassVar[str | None] = "https://www.gov.uk"
-    complete_listing: ClassVar[bool] = False
-    cross_check: ClassVar[bool] = True
 
     settings: OfstedOutcomesSettings
-
-    def list_documents(self) -> Iterator[DocumentRef]:
-        """None: a cross-check source yields facts, not documents."""
-        return iter(())
 
     def subjects(self) -> list[tuple[str | None, str | None]]:
         """(URN, name) of each watched council; either may be None."""
@@ -103,17 +95,10 @@ class OfstedOutcomesSource(Source):
             raise ListingBrokenError(f"{content_url}: expected a Content API item", url=content_url)
         title = str(content.get("title") or path)
         kind, file_url = self._data_file(content, content_url)
-        with tempfile.TemporaryDirectory(prefix="ofsted-outcomes-") as folder:
-            response = self.http.get(
-                file_url, to_dir=Path(folder), cache_body=False, allowed_hosts=self.allowed_hosts()
-            )
+        with data_file(self, file_url, prefix="ofsted-outcomes-", unreadable=(TableError,)) as (response, _):
             if response.path is None:
                 raise ListingBrokenError(f"{file_url}: the data file was not downloaded", url=file_url)
-            try:
-                sheets = read_table_file(response.path, kind)
-                return self._facts(sheets, title, file_url)
-            except TableError as exc:
-                raise ListingBrokenError(f"{file_url}: {exc}", url=file_url) from exc
+            return self._facts(read_table_file(response.path, kind), title, file_url)
 
     def find_release(self) -> str:
         """The content path of the newest release whose title contains `search_query`."""
