@@ -28,85 +28,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from monitor.detect.headline_quotes import (
+    MAX_SENTENCES,
+    Heading,
+    dedupe,
+    headings,
+    items,
+    quote,
+    sentences,
+    under,
+)
 from monitor.detect.headline_text import Block, blocks_of
 from monitor.detect.verdicts import GRADED_KINDS, verdict_of
-
-MAX_SENTENCES = 4
-#: one quoted sentence is cut here (a run-on PDF paragraph must not fill an email)
-MAX_CHARS = 600
-
-Heading = Callable[[str], bool]
-
-
-def _headings(*names: str) -> Heading:
-    """A heading test for lines that are exactly one of `names` (case, '?' and ':' ignored)."""
-    wanted = {name.casefold() for name in names}
-
-    def test(line: str) -> bool:
-        return line.rstrip(" ?:").casefold() in wanted and len(line) < 90
-
-    return test
-
-
-def _quote(text: str, page: int) -> dict[str, object]:
-    text = " ".join(text.split())
-    if len(text) > MAX_CHARS:
-        text = text[: MAX_CHARS - 1].rstrip() + "…"
-    return {"text": text, "page": page}
-
-
-def _under(blocks: list[Block], heading: Heading, kinds: tuple[str, ...] = ("text", "item")) -> list[Block]:
-    """The blocks after the first heading that passes `heading`, up to the next heading."""
-    out: list[Block] = []
-    inside = False
-    for block in blocks:
-        if block.kind == "heading":
-            if inside:
-                break
-            inside = heading(block.text)
-            continue
-        if inside and block.kind in kinds:
-            out.append(block)
-    return out
-
-
-def _sentences(blocks: list[Block], limit: int, keep: re.Pattern[str] | None = None) -> list[dict[str, object]]:
-    out = []
-    for block in blocks:
-        for text, page in block.sentences():
-            if text.endswith(":"):
-                # "It follows:" introduces a list the text layer lost: not a statement
-                continue
-            if keep is None or keep.search(text):
-                out.append(_quote(text, page))
-                if len(out) >= limit:
-                    return out
-    return out
-
-
-def _items(blocks: list[Block], limit: int) -> list[dict[str, object]]:
-    """The first sentence of each list item (items are one finding each)."""
-    out = []
-    for block in blocks:
-        if block.kind != "item":
-            continue
-        sentences = block.sentences()
-        if sentences:
-            out.append(_quote(*sentences[0]))
-        if len(out) >= limit:
-            break
-    return out
-
-
-def _dedupe(quotes: list[dict[str, object]]) -> list[dict[str, object]]:
-    seen: set[str] = set()
-    out = []
-    for quote in quotes:
-        if quote["text"] not in seen:
-            seen.add(str(quote["text"]))
-            out.append(quote)
-    return out[:MAX_SENTENCES]
-
 
 # -- Ofsted letters ----------------------------------------------------------------------
 
@@ -127,9 +60,9 @@ _LETTER_HEADINGS = (
     "Next steps",
     "Yours sincerely",
 )
-_letter_heading = _headings(*_LETTER_HEADINGS)
-_PRIORITY = _headings("Areas for priority action")
-_IMPROVE = _headings(*(h for h in _LETTER_HEADINGS if h.startswith(("What needs to improve", "Areas for improvement"))))
+_letter_heading = headings(*_LETTER_HEADINGS)
+_PRIORITY = headings("Areas for priority action")
+_IMPROVE = headings(*(h for h in _LETTER_HEADINGS if h.startswith(("What needs to improve", "Areas for improvement"))))
 #: the opening paragraph's sentences: who visited when, never the finding
 _LETTER_PREAMBLE = re.compile(
     r"^(?:This letter summarises|(?:This|The) (?:visit )?was the \w+ (?:monitoring|focused) visit|The (?:lead )?inspectors? (?:was|were)|"
@@ -163,19 +96,19 @@ def _not_preamble(text: str) -> bool:
 
 
 def _ofsted_letter(blocks: list[Block]) -> list[dict[str, object]]:
-    priority = _items(_under(blocks, _PRIORITY), MAX_SENTENCES)
-    improve = _items(_under(blocks, _IMPROVE), MAX_SENTENCES)
+    priority = items(under(blocks, _PRIORITY), MAX_SENTENCES)
+    improve = items(under(blocks, _IMPROVE), MAX_SENTENCES)
     limit = 2 if priority or improve else 3
     # the finding: "Headline findings" (2022 on), else the paragraph after the opening one,
     # else "Overview" (focused visits 2018-2021)
-    finding = _sentences(_under(blocks, _headings("Headline findings"), ("text",)), limit)
+    finding = sentences(under(blocks, headings("Headline findings"), ("text",)), limit)
     if not finding:
-        finding = [q for q in _sentences(_opening_finding(blocks), 50) if _not_preamble(str(q["text"]))][:limit]
+        finding = [q for q in sentences(_opening_finding(blocks), 50) if _not_preamble(str(q["text"]))][:limit]
     if not finding:
-        finding = _sentences(_under(blocks, _headings("Overview"), ("text",)), limit)
+        finding = sentences(under(blocks, headings("Overview"), ("text",)), limit)
     if not finding:
         return []
-    return _dedupe(finding + priority + improve)
+    return dedupe(finding + priority + improve)
 
 
 # -- Area SEND -------------------------------------------------------------------------
@@ -191,33 +124,33 @@ _SEND_HEADINGS = (
     "Local area partnership details",
     "Information about this inspection",
 )
-_send_heading = _headings(*_SEND_HEADINGS)
+_send_heading = headings(*_SEND_HEADINGS)
 
 
 def _area_send(blocks: list[Block]) -> list[dict[str, object]]:
-    outcome = _sentences(_under(blocks, _headings("Inspection outcome"), ("text",)), 2)
+    outcome = sentences(under(blocks, headings("Inspection outcome"), ("text",)), 2)
     if not outcome:
         return []
-    priority = _sentences(_under(blocks, _PRIORITY), 2)
-    improve = _sentences(_under(blocks, _headings("Areas for improvement")), 1)
-    return _dedupe(outcome + priority + improve)
+    priority = sentences(under(blocks, _PRIORITY), 2)
+    improve = sentences(under(blocks, headings("Areas for improvement")), 1)
+    return dedupe(outcome + priority + improve)
 
 
 # -- Ofsted inspections (ILACS) ----------------------------------------------------------
 
-_ILACS_IMPROVE = _headings("What needs to improve")
+_ILACS_IMPROVE = headings("What needs to improve")
 _OVERALL_LINE = re.compile(r"^Overall effectiveness\b", re.I)
 
 
 def _ilacs_heading(line: str) -> bool:
-    return bool(_OVERALL_LINE.match(line)) or _ILACS_IMPROVE(line) or _headings("Judgement Grade", "Judgement")(line)
+    return bool(_OVERALL_LINE.match(line)) or _ILACS_IMPROVE(line) or headings("Judgement Grade", "Judgement")(line)
 
 
 def _ilacs(blocks: list[Block]) -> list[dict[str, object]]:
-    summary = _sentences(_under(blocks, lambda line: bool(_OVERALL_LINE.match(line)), ("text",))[:1], 2)
+    summary = sentences(under(blocks, lambda line: bool(_OVERALL_LINE.match(line)), ("text",))[:1], 2)
     if not summary:
         return []
-    return _dedupe(summary + _items(_under(blocks, _ILACS_IMPROVE), MAX_SENTENCES))
+    return dedupe(summary + items(under(blocks, _ILACS_IMPROVE), MAX_SENTENCES))
 
 
 # -- the Ombudsmen -----------------------------------------------------------------------
@@ -234,7 +167,7 @@ _LGSCO_REMEDY = re.compile(
 )
 #: a summary's account of the complaint ("Mrs X complained that the Council failed ..."): not the finding
 _COMPLAINT = re.compile(r"^(?:(?:Mr|Mrs|Miss|Ms|Dr) [A-Z]\b|The complainants?\b|She|He|They)(?: also)? (?:complain|said|says|say)", re.I)
-_lgsco_heading = _headings(
+_lgsco_heading = headings(
     "The Ombudsman's final decision",
     "The Ombudsman\u2019s final decision",
     "Overview",
@@ -254,23 +187,23 @@ def _summary_text(blocks: list[Block]) -> list[Block]:
             trimmed = Block("text")
             trimmed.add(block.text[len("Summary:") :].strip(), block.page)
             return [trimmed]
-    return _under(blocks, _headings("Summary"), ("text",))
+    return under(blocks, headings("Summary"), ("text",))
 
 
 def _lgsco(blocks: list[Block]) -> list[dict[str, object]]:
     summary = _summary_text(blocks)
     if not summary:
         return []
-    report_finding = _sentences(_under(blocks, _headings("Finding"), ("text",)), 1)
+    report_finding = sentences(under(blocks, headings("Finding"), ("text",)), 1)
     if report_finding:
         # a public report: its "Finding" line and recommended actions say more than its summary
-        remedy = _items(_under(blocks, _headings("Recommendations")), 2)
-        found = _sentences(summary, 1, re.compile(r"\b(?:fault|failed|failure)\b", re.I))
-        return _dedupe(found + report_finding + remedy)
-    found = [q for q in _sentences(summary, MAX_SENTENCES, _LGSCO_FINDING) if not _COMPLAINT.match(str(q["text"]))][:2]
-    remedy = [q for q in _sentences(summary, MAX_SENTENCES, _LGSCO_REMEDY) if q not in found]
+        remedy = items(under(blocks, headings("Recommendations")), 2)
+        found = sentences(summary, 1, re.compile(r"\b(?:fault|failed|failure)\b", re.I))
+        return dedupe(found + report_finding + remedy)
+    found = [q for q in sentences(summary, MAX_SENTENCES, _LGSCO_FINDING) if not _COMPLAINT.match(str(q["text"]))][:2]
+    remedy = [q for q in sentences(summary, MAX_SENTENCES, _LGSCO_REMEDY) if q not in found]
     quotes = found + remedy[: max(1, MAX_SENTENCES - len(found))]
-    return _dedupe(quotes or _sentences(summary, 1))
+    return dedupe(quotes or sentences(summary, 1))
 
 
 _HOS_FINDING = re.compile(r"\b(?:there was (?:severe |no )?maladministration|there was (?:a )?service failure|"
@@ -279,16 +212,16 @@ _HOS_ORDER = re.compile(r"\b(?:the landlord (?:is ordered to|must|should)|pay th
 
 
 def _housing_ombudsman(blocks: list[Block]) -> list[dict[str, object]]:
-    found = _sentences([b for b in blocks if b.kind != "heading"], 3, _HOS_FINDING)
+    found = sentences([b for b in blocks if b.kind != "heading"], 3, _HOS_FINDING)
     if not found:
         return []
-    orders = _sentences([b for b in blocks if b.kind != "heading"], 2, _HOS_ORDER)
-    return _dedupe(found + orders)
+    orders = sentences([b for b in blocks if b.kind != "heading"], 2, _HOS_ORDER)
+    return dedupe(found + orders)
 
 
 # -- GOV.UK: the regulator and the DfE ---------------------------------------------------
 
-_rsh_heading = _headings("Regulatory Findings", "The issue", "Our investigation", "Regulatory action",
+_rsh_heading = headings("Regulatory Findings", "The issue", "Our investigation", "Regulatory action",
                          "Summary", "Regulatory judgement", "Our judgement", "Consumer grading")
 
 
@@ -302,14 +235,14 @@ def _rsh(blocks: list[Block]) -> list[dict[str, object]]:
                 if item.kind != "item":
                     break
                 text += " " + item.text
-            quotes = [_quote(text, page)]
+            quotes = [quote(text, page)]
             for later in body[index + 1 :]:
                 if later.kind == "item":
                     continue
-                quotes += _sentences([later], 1, re.compile(r"\bregulator will\b|\bwe will\b", re.I))
+                quotes += sentences([later], 1, re.compile(r"\bregulator will\b|\bwe will\b", re.I))
                 break
-            return _dedupe(quotes + _sentences(_under(blocks, _headings("The issue"), ("text",)), 1))
-    grade = _sentences(body, 2, re.compile(r"\b(?:C|G|V)[1-4]\b.*\bgrad|\bgrad\w*\b.*\b(?:C|G|V)[1-4]\b", re.I))
+            return dedupe(quotes + sentences(under(blocks, headings("The issue"), ("text",)), 1))
+    grade = sentences(body, 2, re.compile(r"\b(?:C|G|V)[1-4]\b.*\bgrad|\bgrad\w*\b.*\b(?:C|G|V)[1-4]\b", re.I))
     return grade
 
 
@@ -318,21 +251,21 @@ _DFE_REASON = re.compile(r"\b(?:judged|inadequate|areas? for priority action|it 
                          r"failing to perform|replaces)\b", re.I)
 
 
-def _from_notice(quote: dict[str, object]) -> dict[str, object]:
+def _from_notice(found: dict[str, object]) -> dict[str, object]:
     """A sentence whose text layer ran a page header into it starts at "This improvement notice"."""
-    match = re.search(r"\bThis (?:improvement notice|(?:revised |statutory )*direction)\b", str(quote["text"]), re.I)
-    return {**quote, "text": str(quote["text"])[match.start() :]} if match else quote
+    match = re.search(r"\bThis (?:improvement notice|(?:revised |statutory )*direction)\b", str(found["text"]), re.I)
+    return {**found, "text": str(found["text"])[match.start() :]} if match else found
 
 
 def _dfe(blocks: list[Block]) -> list[dict[str, object]]:
     body = [b for b in blocks if b.kind == "text"]
-    duty = _sentences(body, 1, re.compile(r"^This (?:improvement notice|(?:revised |statutory )*direction)\b.*\brequires\b", re.I))
-    duty = duty or [_from_notice(q) for q in _sentences(body, 1, _DFE_DUTY)]
+    duty = sentences(body, 1, re.compile(r"^This (?:improvement notice|(?:revised |statutory )*direction)\b.*\brequires\b", re.I))
+    duty = duty or [_from_notice(q) for q in sentences(body, 1, _DFE_DUTY)]
     if not duty:
         return []
-    reason = [_from_notice(q) for q in _sentences(body, 3, _DFE_REASON)]
+    reason = [_from_notice(q) for q in sentences(body, 3, _DFE_REASON)]
     reason = [q for q in reason if q not in duty]
-    return _dedupe(duty + reason[:2])
+    return dedupe(duty + reason[:2])
 
 
 # -- which structure ---------------------------------------------------------------------
@@ -370,11 +303,11 @@ _READERS: dict[str, tuple[Heading, Callable[[list[Block]], list[dict[str, object
     "area_send": (_send_heading, _area_send),
     "ilacs": (_ilacs_heading, _ilacs),
     "lgsco": (_lgsco_heading, _lgsco),
-    "housing_ombudsman": (_headings("Determination", "Determination (decision)", "Orders", "Orders and recommendations",
+    "housing_ombudsman": (headings("Determination", "Determination (decision)", "Orders", "Orders and recommendations",
                                     "Recommendations", "Background", "Assessment and findings"),
                           _housing_ombudsman),
     "rsh": (_rsh_heading, _rsh),
-    "dfe": (_headings("Details", "Documents", "Updates to this page", "Applies to England"), _dfe),
+    "dfe": (headings("Details", "Documents", "Updates to this page", "Applies to England"), _dfe),
 }
 
 
