@@ -1,6 +1,7 @@
 """Events -> what a person reads: publisher labels, providers, headlines, one view per document.
 
-Email, digest and feed all describe events the same way, so they share this module. A pass
+Email, digest and feed all describe events the same way, so they share this module (its
+plain-text pieces, labels and safe URLs are in monitor/deliver/labels.py). A pass
 usually produces several events about one document (new_document, phrase_match,
 rating_change); they are grouped into one item so the reader sees one story per report.
 """
@@ -8,33 +9,31 @@ rating_change); they are grouped into one item so the reader sees one story per 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from monitor.dates import parse_date
+from monitor.deliver.labels import (  # noqa: F401  (re-exported: digest, email, feed, site)
+    PROBLEM_TYPES,
+    PUBLISHER_ORDER,
+    PUBLISHERS,
+    SEVERITY_RANK,
+    TYPE_LABELS,
+    event_time,
+    format_day,
+    meta_of,
+    one_line,
+    provider_of,
+    publisher_label,
+    safe_url,
+    stored_copy,
+)
 from monitor.detect.verdicts import field_label, format_change, headline_verdict, verdict_of
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-PUBLISHERS = {
-    "ofsted": "Ofsted",
-    "ofsted_outcomes": "Ofsted",
-    "cqc": "CQC",
-    "cqc_ratings": "CQC",
-    "lgsco": "Ombudsman",
-    "lgsco_performance": "Ombudsman",
-    "moderngov": "Council committees",
-    "govuk": "GOV.UK",
-    "page": "Web page",
-    "feed": "Feed",
-}
-#: the order publishers appear in the digest: inspectorates first
-PUBLISHER_ORDER = list(PUBLISHERS)
-SEVERITY_RANK = {"urgent": 0, "normal": 1, "info": 2}
 #: which event of a group tells its story (lower first)
 _MAIN_TYPE = {
     "new_document": 0,
@@ -50,93 +49,6 @@ _MAIN_TYPE = {
     "source_error": 7,
     "source_recovered": 8,
 }
-TYPE_LABELS = {
-    "new_document": "New report",
-    "changed": "Changed",
-    "removed": "Removed",
-    "rating_change": "Rating change",
-    "phrase_match": "Phrase match",
-    "source_broken": "Source broken",
-    "cross_check_mismatch": "Cross-check disagrees",
-    "listing_incomplete": "Listing read in part",
-    "response": "Council response",
-    "source_failing": "Source failing",
-    "source_error": "Source error",
-    "source_recovered": "Source recovered",
-}
-PROBLEM_TYPES = {
-    "source_error",
-    "source_failing",
-    "source_broken",
-    "source_recovered",
-    "cross_check_mismatch",
-    "listing_incomplete",
-}
-
-
-def publisher_label(source_kind: str | None) -> str:
-    """"Ofsted", "CQC", "Ombudsman", ... for a source kind."""
-    return PUBLISHERS.get(source_kind or "", (source_kind or "Source").capitalize())
-
-
-def one_line(text: Any, limit: int = 0) -> str:
-    """Text on one line (no header injection, no broken subjects), cut at `limit` with an ellipsis."""
-    value = " ".join(str(text or "").split())
-    if limit and len(value) > limit:
-        value = value[: limit - 1].rstrip() + "…"
-    return value
-
-
-def safe_url(url: Any) -> str | None:
-    """The URL if it is http(s), with spaces and brackets encoded; None otherwise (javascript:, data:)."""
-    if not isinstance(url, str) or not url.strip():
-        return None
-    url = url.strip()
-    if urlsplit(url).scheme.lower() not in ("http", "https"):
-        return None
-    return quote(url, safe=":/?#@!$&'*+,;=%~-._")
-
-
-def format_day(value: date) -> str:
-    """"4 March 2025"."""
-    return f"{value.day} {value:%B %Y}"
-
-
-def event_time(event: dict[str, Any]) -> datetime | None:
-    """The event's created_at as a datetime, or None if unreadable."""
-    try:
-        return datetime.fromisoformat(str(event.get("created_at") or "").replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
-def _meta(event: dict[str, Any]) -> dict[str, Any]:
-    meta = (event.get("details") or {}).get("meta")
-    return meta if isinstance(meta, dict) else {}
-
-
-def provider_of(event: dict[str, Any]) -> str | None:
-    """Whom the event is about: meta.provider / committee / authority, or a rating change's provider."""
-    meta = _meta(event)
-    for key in ("provider", "committee", "authority"):
-        if isinstance(meta.get(key), str) and meta[key].strip():
-            return one_line(meta[key])
-    details = event.get("details") or {}
-    for key in ("provider_name", "provider"):
-        value = details.get(key)
-        if isinstance(value, str) and value.strip():
-            return one_line(value)
-    return None
-
-
-def stored_copy(blob_path: Any, data_dir: Path | None) -> str | None:
-    """Where our stored copy is: blob_path joined with data_dir when relative."""
-    if not isinstance(blob_path, str) or not blob_path:
-        return None
-    path = Path(blob_path)
-    if not path.is_absolute() and data_dir is not None:
-        path = Path(data_dir) / path
-    return str(path)
 
 
 @dataclass
@@ -210,7 +122,7 @@ def verdict_parts(group: Group) -> list[str]:
         parts.append(f"{field_label(str(details.get('field') or 'rating'))}: {format_change(details)}")
     if not changes:
         for event in group.of_type("new_document"):
-            headline = headline_verdict(verdict_of(str(event.get("source_kind")), _meta(event)))
+            headline = headline_verdict(verdict_of(str(event.get("source_kind")), meta_of(event)))
             if headline:
                 parts.append(f"{field_label(headline[0])}: {one_line(headline[1])}")
     for event in group.of_type("phrase_match"):
@@ -281,18 +193,18 @@ def item_view(group: Group, data_dir: Path | None = None) -> dict[str, Any]:
     page_url = None
     says: list[dict[str, Any]] = []
     for event in group.of_type("new_document") or group.of_type("changed"):
-        says = says or headline_quotes(_meta(event))
-        for name, grade in verdict_of(str(event.get("source_kind")), _meta(event)).items():
+        says = says or headline_quotes(meta_of(event))
+        for name, grade in verdict_of(str(event.get("source_kind")), meta_of(event)).items():
             verdicts.append({"field": field_label(name), "grade": one_line(grade)})
         stored = stored or stored_copy((event.get("details") or {}).get("blob_path"), data_dir)
         published = published or _published(event)
-        meta = _meta(event)
+        meta = meta_of(event)
         page_url = page_url or safe_url(meta.get("page_url") or meta.get("listing_url"))
     for event in group.events:
         # an alert carries only the urgent events (phrase_match, rating_change): they bring
         # the document's headline in details.headline, since the new_document is not sent
         details_of = event.get("details") or {}
-        says = says or headline_quotes(_meta(event)) or headline_quotes({"headline": details_of.get("headline")})
+        says = says or headline_quotes(meta_of(event)) or headline_quotes({"headline": details_of.get("headline")})
     answers = []
     for event in group.of_type("response"):
         d = event.get("details") or {}

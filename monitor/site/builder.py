@@ -17,7 +17,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from monitor.deliver.render import publisher_label
+from monitor.deliver.labels import publisher_label
 from monitor.site import pages
 from monitor.site.data import SiteData, load
 

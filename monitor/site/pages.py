@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from monitor.deliver.render import publisher_label, safe_url
+from monitor.deliver.labels import publisher_label, safe_url
 from monitor.detect.phrases import diff_summary
 from monitor.site import charts
 from monitor.site.data import SiteData, SiteDocument, SiteEvent
