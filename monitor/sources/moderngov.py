@@ -2,7 +2,7 @@
 
 The web service first (`mgWebService.asmx/GetMeetings` then `GetMeeting` per meeting, bare XML:
 moderngov_xml.py), the HTML pages (`ieListMeetings.aspx`, `ieListDocuments.aspx`:
-moderngov_html.py) when the service is switched off. Keys and the shared types are in
+moderngov_html.py; fetched by moderngov_pages.py) when the service is switched off. Keys and the shared types are in
 moderngov_model.py. Evidence: ../shared/fixtures/moderngov/evidence-2026/REPORT.md; what we
 watch and the limits: docs/publishers/moderngov.md.
 
@@ -25,7 +25,7 @@ from lxml import etree
 from pydantic import Field
 
 from monitor.errors import BlockedError, ConfigError, FetchError, ListingBrokenError
-from monitor.sources.base import DocumentRef, Source, SourceContext, SourceSettings
+from monitor.sources.base import DocumentRef, SourceContext, SourceSettings
 from monitor.sources.moderngov_html import (
     MeetingPage,
     date_in_text,
@@ -42,6 +42,7 @@ from monitor.sources.moderngov_model import (
     document_key,
     merge_docs,
 )
+from monitor.sources.moderngov_pages import HtmlRoad, municipal_year
 from monitor.sources.moderngov_xml import XML_PARSER, parse_get_meeting, parse_get_meetings, text_of
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ __all__ = [
     "date_in_text",
     "document_key",
     "merge_docs",
+    "municipal_year",
     "page_status",
     "parse_get_meeting",
     "parse_get_meetings",
@@ -85,16 +87,11 @@ class ModernGovSettings(SourceSettings):
     meeting_packs: bool = True
 
 
-def municipal_year(day: date) -> int:
-    """The calendar year a council's municipal year starts in: it runs from May to April."""
-    return day.year if day.month >= 5 else day.year - 1
-
-
 class _ServiceOff(Exception):
     """The web service did not answer with XML (404/500, an HTML error page): use the HTML pages."""
 
 
-class ModernGovSource(Source):
+class ModernGovSource(HtmlRoad):
     """Committee papers from a council's ModernGov site, for the committees named in settings."""
 
     #: the listing is a window (dates, newest results): leaving it is not removal
@@ -310,86 +307,6 @@ class ModernGovSource(Source):
             if first <= m.date <= last
         ]
         return sorted(chosen, key=lambda m: (m.date, m.meeting_id))
-
-    # -- HTML pages -----------------------------------------------------------------------
-
-    def html_meetings(self, committee_id: int) -> list[Meeting]:
-        """The committee's meetings inside the window, from ieListMeetings.aspx.
-
-        What `Year=0` covers is unknown (REPORT.md H3: every scraper sends it, none says what it
-        lists). If it lists only the current municipal year (May to April), a window reaching
-        back across 1 May would miss the weeks before it; so when the Year=0 page shows no
-        meeting on or before the window's first day and the window starts in an earlier
-        municipal year, those years are asked for as `Year=<first calendar year of it>`.
-        An answer that does not reach further back than Year=0 did marks the pass incomplete.
-        """
-        url = f"{self.base_url}/ieListMeetings.aspx"
-        title, meetings = self._meetings_page(url, committee_id, 0)
-        first, last = self.window()
-        earliest = min(m.date for m in meetings)
-        current = municipal_year(self.today())
-        if earliest > first and municipal_year(first) < current:
-            known = {m.meeting_id for m in meetings}
-            for year in range(municipal_year(first), current):
-                meetings += self._earlier_year(url, committee_id, year, earliest, first, known)
-        label = self.committee_label(committee_id, title)
-        chosen = {
-            m.meeting_id: Meeting(committee_id, label, m.meeting_id, m.date, m.status)
-            for m in meetings
-            if first <= m.date <= last
-        }
-        # the page lists newest first; oldest first matches the web service and keeps runs stable
-        return sorted(chosen.values(), key=lambda m: (m.date, m.meeting_id))
-
-    def _meetings_page(self, url: str, committee_id: int, year: int) -> tuple[str | None, list[Meeting]]:
-        response = self.http.get(url, params={"CId": committee_id, "Year": year}, allowed_hosts=self.allowed_hosts())
-        return parse_meetings_page(response.text, f"{url}?CId={committee_id}&Year={year}", committee_id)
-
-    def _earlier_year(
-        self, url: str, committee_id: int, year: int, earliest: date, first: date, known: set[int]
-    ) -> list[Meeting]:
-        """The meetings of an earlier municipal year; [] and the pass marked incomplete when
-        the answer is empty or lists nothing older than the Year=0 page did."""
-        shown = f"{url}?CId={committee_id}&Year={year}"
-        gap = f"meetings from {first.isoformat()} to {earliest.isoformat()} may be missed"
-        try:
-            _, meetings = self._meetings_page(url, committee_id, year)
-        except BlockedError:
-            raise
-        except (ListingBrokenError, FetchError) as exc:
-            if isinstance(exc, FetchError) and exc.status not in (400, 404):
-                raise  # the network or the server, not an answer about the Year parameter
-            self._incomplete(f"{shown}: no meetings read for municipal year {year}/{(year + 1) % 100:02d} ({exc}); {gap}")
-            return []
-        if not any(m.date < earliest and m.meeting_id not in known for m in meetings):
-            self._incomplete(
-                f"{shown}: lists no meeting older than the Year=0 page's first ({earliest.isoformat()}), so the Year "
-                f"parameter is not read as a municipal year; {gap}"
-            )
-            return []
-        return meetings
-
-    def _meeting_page_url(self, meeting: Meeting) -> str:
-        return f"{self.base_url}/ieListDocuments.aspx?CId={meeting.committee_id}&MId={meeting.meeting_id}&Ver=4"
-
-    def html_meeting_docs(self, meeting: Meeting, *, items: bool) -> MeetingPage:
-        """A meeting's ieListDocuments.aspx page: its status, agenda-item documents and packs.
-
-        items=False reads the page for its packs only (web-service mode): a missing item table
-        or packs list is not an error there, the caller decides. Links that look like documents
-        in a form no key is known for mark the listing incomplete.
-        """
-        url = f"{self.base_url}/ieListDocuments.aspx"
-        params = {"CId": meeting.committee_id, "MId": meeting.meeting_id, "Ver": 4}
-        response = self.http.get(url, params=params, allowed_hosts=self.allowed_hosts())
-        shown = self._meeting_page_url(meeting)
-        page = parse_meeting_page(response.text, shown, self.base_url, require_items=items, require_packs=False)
-        if page.unread:
-            self._incomplete(
-                f"{shown}: {len(page.unread)} link(s) that look like documents in a form this adapter does not "
-                f"read, e.g. {page.unread[0]!r}"
-            )
-        return page
 
     def warnings(self) -> list[str]:
         """What check-config should say about this source."""
