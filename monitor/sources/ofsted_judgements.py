@@ -15,6 +15,15 @@ from bisect import bisect_right
 from monitor.textnorm import flatten
 
 GRADES = ("outstanding", "good", "requires improvement", "inadequate")
+#: the judgements of an ILACS inspection, as reports and the statistics' data files give them
+JUDGEMENT_KEYS = (
+    "overall",
+    "impact_of_leaders",
+    "help_and_protection",
+    "in_care",
+    "care_leavers",
+    "in_care_and_care_leavers",
+)
 
 _GRADE = re.compile(r"requires\s+improvement(?:\s+to\s+be\s+good)?|outstanding|good|inadequate", re.I)
 # Each row of the table starts with one of these; the grade may sit anywhere in the row

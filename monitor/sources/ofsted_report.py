@@ -26,8 +26,9 @@ from datetime import date
 from typing import Any
 
 from monitor.dates import parse_date
-from monitor.sources.ofsted_judgements import (  # noqa: F401  (GRADES re-exported)
+from monitor.sources.ofsted_judgements import (  # noqa: F401  (GRADES, JUDGEMENT_KEYS re-exported)
     GRADES,
+    JUDGEMENT_KEYS,
     NO_OVERALL,
     TABLE_HEADER,
     missing_rows,
@@ -35,14 +36,6 @@ from monitor.sources.ofsted_judgements import (  # noqa: F401  (GRADES re-export
 )
 from monitor.textnorm import flatten
 
-JUDGEMENT_KEYS = (
-    "overall",
-    "impact_of_leaders",
-    "help_and_protection",
-    "in_care",
-    "care_leavers",
-    "in_care_and_care_leavers",
-)
 #: first day of the framework without an overall effectiveness judgement
 REFORM_FROM = date(2026, 4, 1)
 FRAMEWORK_2018 = "ilacs-2018"

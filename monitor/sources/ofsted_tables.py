@@ -22,6 +22,7 @@ from pathlib import Path
 from lxml import etree
 
 from monitor.dates import parse_date
+from monitor.sources.ofsted_judgements import JUDGEMENT_KEYS
 
 _NS = {
     "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
@@ -51,14 +52,8 @@ COLUMNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("care_leavers", re.compile(r"care leavers")),
     ("in_care", re.compile(r"children in care|\bin care\b|looked after")),
 )
-GRADED = (
-    "overall",
-    "impact_of_leaders",
-    "help_and_protection",
-    "in_care",
-    "care_leavers",
-    "in_care_and_care_leavers",
-)
+#: the graded columns, by the names the reports' judgements have
+GRADED = JUDGEMENT_KEYS
 #: the numeric codes of Ofsted's older data files (1 = Outstanding ... 4 = Inadequate, 5 = Not judged)
 _CODES = {"1": "outstanding", "2": "good", "3": "requires improvement", "4": "inadequate"}
 _BLANK = re.compile(
