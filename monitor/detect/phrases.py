@@ -15,13 +15,18 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from monitor.detect.sentences import GRADE_LINE as _GRADE_LINE
+from monitor.detect.sentences import MIN_TYPICAL_LINE  # noqa: F401 - kept importable from here
+from monitor.detect.sentences import WS as _WS
+from monitor.detect.sentences import Segment as _Segment
+from monitor.detect.sentences import segments as _segments
+from monitor.detect.sentences import segments_around as _segments_around
+from monitor.detect.sentences import working_text as _working_text
 from monitor.textnorm import normalise_page
 
 Severity = Literal["urgent", "normal", "info"]
 
 MAX_QUOTES = 5
-#: the shortest full-width line we expect of a report page (A4, 11-12pt: 80-100 characters)
-MIN_TYPICAL_LINE = 80
 MAX_QUOTE_CHARS = 400
 MAX_SNIPPET_CHARS = 200
 MAX_SNIPPETS = 5
@@ -99,109 +104,6 @@ class PhraseMatch:
         return {"phrase": self.phrase, "severity": self.severity, "count": self.count, "quotes": list(self.quotes)}
 
 
-# -- segmentation -----------------------------------------------------------------------
-
-_ABBREVIATIONS = {
-    "e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "no", "st", "vs", "cf", "para", "paras", "approx",
-    "incl", "dept", "govt", "sec", "s", "ss", "p", "pp", "fig", "ref", "nos", "co", "ltd", "jan", "feb",
-    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "prof", "rev", "cllr",
-}
-_SENTENCE_END = re.compile(r"[.!?][\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9\u2022\u25aa\u25fc•-])")
-_CONTINUES = re.compile(r"([,;:(/&-]|\b(and|or|of|the|to|in|for|with|a|an|by|on|at|from|that|which))$", re.I)
-_WS = re.compile(r"\s+")
-_NUMBERED = re.compile(r"\d{1,3}\.\s")  # Ofsted's and the Ombudsman's numbered paragraphs
-
-
-@dataclass
-class _Segment:
-    start: int
-    end: int
-    #: True when the segment began at a line boundary rather than after a full stop
-    line_start: bool
-
-
-def _working_text(page: str) -> str:
-    """The page with soft line breaks as spaces and hard ones (paragraphs, table cells) as \\n.
-
-    PDF text breaks every line; a break is hard when the line before is short (a heading or
-    table cell, measured against the page's own long lines) and does not run on into the
-    next, or when a blank line separates paragraphs.
-    """
-    lines = _grades_after_labels([_WS.sub(" ", line).strip() for line in normalise_page(page).split("\n")])
-    lengths = sorted(len(line) for line in lines if line)
-    if not lengths:
-        return ""
-    typical = lengths[int(0.9 * (len(lengths) - 1))]
-    # The floor stops a page of nothing but table rows from calling every row "typical" prose.
-    short = int(0.75 * max(typical, MIN_TYPICAL_LINE))
-    parts: list[str] = []
-    for index, line in enumerate(lines):
-        if not line:
-            if parts and parts[-1] != "\n":
-                parts.append("\n")
-            continue
-        if parts and parts[-1] != "\n":
-            prev = lines[index - 1]
-            if _GRADE_LINE.fullmatch(line):
-                parts.append(" ")  # a grade cell belongs to the row label before it
-                parts.append(line)
-                parts.append("\n")
-                continue
-            starts = line[:1]
-            bullet = (not starts.isalnum() and starts not in "\"'([") or _NUMBERED.match(line) is not None
-            hard = bullet or (len(prev) < short and not _CONTINUES.search(prev) and (starts.isupper() or starts.isdigit()))
-            parts.append("\n" if hard else " ")
-        parts.append(line)
-    return "".join(parts).strip()
-
-
-_GRADE_LINE = re.compile(
-    r"(outstanding|good|requires improvement( to be good)?|inadequate|not rated|insufficient evidence to rate)",
-    re.IGNORECASE,
-)
-
-
-def _grades_after_labels(lines: list[str]) -> list[str]:
-    """Grade tables whose label wraps put the grade between the label's two lines in the text
-    layer ("...progress of care / Inadequate / leavers"); put it after the label, so a quote
-    reads "...progress of care leavers Inadequate"."""
-    out = list(lines)
-    for i in range(1, len(out) - 1):
-        if _GRADE_LINE.fullmatch(out[i]) and out[i - 1] and out[i + 1][:1].islower():
-            out[i], out[i + 1] = out[i + 1], out[i]
-    return out
-
-
-_LAST_WORD = re.compile(r"([\w.]+)[.!?][\"')\]]*$")
-
-
-def _segments(text: str) -> list[_Segment]:
-    """Sentences of a working text: split at hard breaks and at sentence ends, not after abbreviations."""
-    segments: list[_Segment] = []
-    pos = 0
-    for block in text.split("\n"):
-        block_start = pos
-        pos += len(block) + 1
-        start = block_start
-        first = True
-        for match in _SENTENCE_END.finditer(block):
-            end = block_start + match.end()
-            # only the tail before the stop: searching the whole block again made long paragraphs quadratic
-            word = _LAST_WORD.search(block, max(0, match.end() - 200), match.end())
-            if word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS:
-                continue
-            if word and re.fullmatch(r"[A-Z]", word.group(1)):
-                continue  # an initial: "J. Smith"
-            segments.append(_Segment(start, end, first))
-            first = False
-            start = end
-            while start < block_start + len(block) and text[start] == " ":
-                start += 1
-        if start < block_start + len(block):
-            segments.append(_Segment(start, block_start + len(block), first))
-    return [seg for seg in segments if text[seg.start : seg.end].strip()]
-
-
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     """A phrase as a regex: case-insensitive, whole words, any run of spaces or hyphens between words."""
     words = normalise_page(phrase).lower().split()
@@ -251,8 +153,93 @@ def _quote(text: str, segments: list[_Segment], index: int, m_start: int, m_end:
     return _shorten(flat, m0, m1, MAX_QUOTE_CHARS)
 
 
-def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+def _phrase_words(phrase: str) -> tuple[str, ...]:
+    return tuple(normalise_page(phrase).lower().split())
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    """Every rule's and exclusion's phrase behind one compiled scan.
+
+    `scan` finds, in one pass over a page, each place where some phrase's first word starts;
+    only there are the phrases' own patterns tried (`by_initial` picks them by the first
+    letter). Pages where no first word occurs at all are not even prepared for matching.
+    """
+
+    scan: re.Pattern[str]
+    patterns: tuple[re.Pattern[str], ...]
+    by_initial: dict[str, tuple[int, ...]]
+    first_words: tuple[str, ...]
+    #: per rule: its pattern's index and its exclusions' indices
+    rules: tuple[tuple[int, tuple[int, ...]], ...]
+
+
+_MATCHERS: dict[tuple[tuple[str, tuple[str, ...]], ...], _Matcher] = {}
+
+
+def _matcher(rules: list[PhraseRule]) -> _Matcher:
+    key = tuple((rule.text, tuple(rule.exclude)) for rule in rules)
+    found = _MATCHERS.get(key)
+    if found is None:
+        found = _build_matcher(key)
+        if len(_MATCHERS) > 64:  # per-source rule sets are few; never grow without bound
+            _MATCHERS.clear()
+        _MATCHERS[key] = found
+    return found
+
+
+def _build_matcher(key: tuple[tuple[str, tuple[str, ...]], ...]) -> _Matcher:
+    ids: dict[tuple[str, ...], int] = {}
+    patterns: list[re.Pattern[str]] = []
+
+    def pattern_id(phrase: str) -> int:
+        words = _phrase_words(phrase)
+        if words not in ids:
+            ids[words] = len(patterns)
+            patterns.append(_phrase_pattern(phrase))
+        return ids[words]
+
+    rules = tuple(
+        (pattern_id(text), tuple(pattern_id(ex) for ex in excludes if ex.strip())) for text, excludes in key
+    )
+    firsts = [words[0] for words in ids]
+    by_initial: dict[str, list[int]] = {}
+    for words, index in ids.items():
+        by_initial.setdefault(words[0][0], []).append(index)
+    alternatives = "|".join(re.escape(word) for word in sorted(set(firsts), key=len, reverse=True))
+    return _Matcher(
+        scan=re.compile(rf"(?<!\w)(?=(?:{alternatives}))", re.IGNORECASE),
+        patterns=tuple(patterns),
+        by_initial={initial: tuple(found) for initial, found in by_initial.items()},
+        first_words=tuple(sorted(set(firsts))),
+        rules=rules,
+    )
+
+
+def _page_spans(matcher: _Matcher, text: str) -> list[list[tuple[int, int]]]:
+    """Per phrase pattern, its non-overlapping matches in `text`, as `finditer` would give."""
+    spans: list[list[tuple[int, int]]] = [[] for _ in matcher.patterns]
+    last_end = [0] * len(matcher.patterns)
+    every = tuple(range(len(matcher.patterns)))
+    for candidate in matcher.scan.finditer(text):
+        pos = candidate.start()
+        for index in matcher.by_initial.get(text[pos].lower(), every):
+            if pos < last_end[index]:
+                continue
+            match = matcher.patterns[index].match(text, pos)
+            if match:
+                spans[index].append((pos, match.end()))
+                last_end[index] = match.end()
+    return spans
+
+
+def _may_match(matcher: _Matcher, normalised: str) -> bool:
+    """False only when no phrase can occur on the page: none of the first words is in it.
+    Exact for ASCII, where case folding is lower-casing; other pages are always matched."""
+    folded = normalised.lower()
+    if not folded.isascii() or not all(word.isascii() for word in matcher.first_words):
+        return True
+    return any(word in folded for word in matcher.first_words)
 
 
 def find_phrases(pages: list[str], rules: list[PhraseRule]) -> list[PhraseMatch]:
@@ -264,31 +251,46 @@ def find_phrases(pages: list[str], rules: list[PhraseRule]) -> list[PhraseMatch]
     numbers 1-based), capped at about 400 characters around the match. Results keep the
     order of `rules`; rules with no match are left out.
     """
-    prepared = [(_working_text(page), page_no) for page_no, page in enumerate(pages, start=1)]
-    segmented = [(text, page_no, _segments(text)) for text, page_no in prepared]
+    if not rules:
+        return []
+    matcher = _matcher(rules)
+    pages_found: list[tuple[str, int, list[list[tuple[int, int]]]]] = []
+    for page_no, page in enumerate(pages, start=1):
+        normalised = normalise_page(page)
+        if not _may_match(matcher, normalised):
+            continue
+        text = _working_text(page, normalised)
+        spans = _page_spans(matcher, text)
+        if any(spans):
+            pages_found.append((text, page_no, spans))
     results: list[PhraseMatch] = []
-    for rule in rules:
-        pattern = _phrase_pattern(rule.text)
-        excludes = [_phrase_pattern(ex) for ex in rule.exclude if ex.strip()]
+    segments_at: dict[tuple[int, int], tuple[list[_Segment], int]] = {}
+    for rule, (rule_id, exclude_ids) in zip(rules, matcher.rules, strict=True):
         count = 0
         quotes: list[dict[str, Any]] = []
-        for text, page_no, segments in segmented:
-            blocked = [span for ex in excludes for span in _spans(ex, text)]
-            for m_start, m_end in _spans(pattern, text):
+        for text, page_no, spans in pages_found:
+            blocked = [span for ex in exclude_ids for span in spans[ex]]
+            for m_start, m_end in spans[rule_id]:
                 if any(lo <= m_start and m_end <= hi for lo, hi in blocked):
                     continue
                 count += 1
                 if len(quotes) >= MAX_QUOTES:
                     continue
-                index = next(
-                    (i for i, seg in enumerate(segments) if seg.start <= m_start < seg.end), len(segments) - 1
-                )
+                if (page_no, m_start) not in segments_at:
+                    segments_at[(page_no, m_start)] = _segments_around(text, m_start) or _last_segment(text)
+                segments, index = segments_at[(page_no, m_start)]
                 quote = {"text": _quote(text, segments, index, m_start, m_end), "page": page_no}
                 if quote not in quotes:
                     quotes.append(quote)
         if count:
             results.append(PhraseMatch(phrase=rule.text, severity=rule.severity, count=count, quotes=quotes))
     return results
+
+
+def _last_segment(text: str) -> tuple[list[_Segment], int]:
+    """What a match outside every sentence is quoted with: the page's last sentence."""
+    segments = _segments(text)
+    return segments, len(segments) - 1
 
 
 # -- what changed between two versions ---------------------------------------------------
