@@ -88,6 +88,19 @@ class OfstedOutcomesSource(DataFileSource):
 
     def cross_check_facts(self) -> list[CrossCheckFact]:
         """The watched councils' newest inspections in the newest edition, as facts."""
+        sheets, title, file_url = self.release_sheets("ofsted-outcomes-")
+        try:
+            return self._facts(sheets, title, file_url)
+        except TableError as exc:
+            raise ListingBrokenError(f"{file_url}: {exc}", url=file_url) from exc
+
+    def release_sheets(self, prefix: str) -> tuple[list[Sheet], str, str]:
+        """The sheets of the newest release's data file, the release's title and the file's URL.
+
+        The file is read from a temporary folder named with `prefix`, gone on return.
+        Raises ListingBrokenError when the release, its data file or the file's layout is not
+        what is expected.
+        """
         path = self.settings.content_path or self.find_release()
         content_url = f"{self.base_url}{CONTENT_PATH}{path}"
         content = self.http.get(content_url, allowed_hosts=self.allowed_hosts()).json()
@@ -95,10 +108,10 @@ class OfstedOutcomesSource(DataFileSource):
             raise ListingBrokenError(f"{content_url}: expected a Content API item", url=content_url)
         title = str(content.get("title") or path)
         kind, file_url = self._data_file(content, content_url)
-        with data_file(self, file_url, prefix="ofsted-outcomes-", unreadable=(TableError,)) as (response, _):
+        with data_file(self, file_url, prefix=prefix, unreadable=(TableError,)) as (response, _):
             if response.path is None:
                 raise ListingBrokenError(f"{file_url}: the data file was not downloaded", url=file_url)
-            return self._facts(read_table_file(response.path, kind), title, file_url)
+            return read_table_file(response.path, kind), title, file_url
 
     def find_release(self) -> str:
         """The content path of the newest release whose title contains `search_query`."""

@@ -14,19 +14,17 @@ A file that names no council with a grade, or not the watched council, is Listin
 from __future__ import annotations
 
 import re
-import tempfile
 from collections import Counter
 from datetime import date
-from pathlib import Path
 from typing import Any, ClassVar
 
 from pydantic import Field
 
 from monitor.errors import ListingBrokenError
 from monitor.sources.base import SourceSettings
-from monitor.sources.ofsted import council_name_key
-from monitor.sources.ofsted_outcomes import CONTENT_PATH, OfstedOutcomesSource
-from monitor.sources.ofsted_tables import Sheet, TableError, date_of, grade_of, read_table_file
+from monitor.sources.ofsted_listing import council_name_key
+from monitor.sources.ofsted_outcomes import OfstedOutcomesSource
+from monitor.sources.ofsted_tables import Sheet, TableError, date_of, grade_of
 
 #: the confirmed heading of the region column (docs/publishers/ofsted.md)
 _REGION = re.compile(r"ofsted region|^region$")
@@ -54,21 +52,7 @@ class OfstedPeersSource(OfstedOutcomesSource):
 
     def peer_context(self) -> dict[str, Any]:
         """The national and regional picture of councils' newest overall grades."""
-        path = self.settings.content_path or self.find_release()
-        content_url = f"{self.base_url}{CONTENT_PATH}{path}"
-        content = self.http.get(content_url, allowed_hosts=self.allowed_hosts()).json()
-        if not isinstance(content, dict):
-            raise ListingBrokenError(f"{content_url}: expected a Content API item", url=content_url)
-        title = str(content.get("title") or path)
-        kind, file_url = self._data_file(content, content_url)
-        with tempfile.TemporaryDirectory(prefix="ofsted-peers-") as folder:
-            response = self.http.get(file_url, to_dir=Path(folder), cache_body=False, allowed_hosts=self.allowed_hosts())
-            if response.path is None:
-                raise ListingBrokenError(f"{file_url}: the data file was not downloaded", url=file_url)
-            try:
-                sheets = read_table_file(response.path, kind)
-            except TableError as exc:
-                raise ListingBrokenError(f"{file_url}: {exc}", url=file_url) from exc
+        sheets, title, file_url = self.release_sheets("ofsted-peers-")
         return self.summarise(sheets, title, file_url)
 
     def summarise(self, sheets: list[Sheet], title: str, file_url: str) -> dict[str, Any]:
