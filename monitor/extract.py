@@ -1,12 +1,13 @@
-"""Bytes + content type -> normalised text, in a guarded child process.
+"""Bytes + content type -> normalised text, in guarded child processes.
 
-PDFs are read with pypdfium2 (fast, measured in docs/BENCHMARKS.md) and, where its text
-layer fails, pdfplumber. HTML is reduced to its main text with BeautifulSoup. A
-publisher's own reader (Source.read_meta) runs in the same child, so `monitor extract
-FILE --kind ofsted` and a pass read a document the same way.
+The readers themselves are in monitor/extract_readers.py (PDFs with pypdfium2, pdfplumber
+where its text layer fails; HTML with BeautifulSoup; a publisher's own `read_meta` in the
+same child, so `monitor extract FILE --kind ofsted` and a pass read a document the same way).
 
-The child has a memory cap (RLIMIT_AS) and a wall-clock timeout; a hostile document gives
-a readable error, never a crashed pass.
+Each child has a memory cap (RLIMIT_AS) and a wall-clock timeout; a hostile document gives
+a readable error, never a crashed pass. `Extractor` keeps a small pool of them (sized from
+the CPU count and the memory cap), so documents from sources read side by side are read side
+by side too.
 """
 
 from __future__ import annotations
@@ -19,210 +20,31 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
 
-from monitor.textnorm import join_pages, normalise_page
+from monitor.extract_readers import (
+    DEFAULT_MEMORY_MB,
+    DEFAULT_TIMEOUT,
+    EMPTY_TEXT_MARKER,
+    HTML_TYPES,
+    MAX_PAGES,
+    PDF_EXTRACTORS,
+    PDF_TYPES,
+    STALL_ENV,
+    Extracted,
+    TooManyPagesError,
+    extract_here,
+    html_text,
+    pdf_pages_pdfium,
+    pdf_pages_pdfplumber,
+    sniff_content_type,
+)
 
-PDF_TYPES = {"application/pdf", "application/x-pdf"}
-HTML_TYPES = {"text/html", "application/xhtml+xml"}
-EMPTY_TEXT_MARKER = "[no text layer: the document may be scanned images]"
-DEFAULT_TIMEOUT = 120.0
-DEFAULT_MEMORY_MB = 1024
-MAX_PAGES = 2000
-#: Test hook, documented in worker_main: the child stalls when asked for a file of this name.
-STALL_ENV = "MONITOR_EXTRACT_TEST_STALL_ON"
-
-
-class TooManyPagesError(ValueError):
-    """The PDF has more than MAX_PAGES pages; no reader is tried after this one."""
-
-
-@dataclass
-class Extracted:
-    """The result of reading one document."""
-
-    pages: list[str] = field(default_factory=list)
-    meta: dict[str, Any] = field(default_factory=dict)
-    content_type: str = ""
-    error: str | None = None
-    #: True when the document is readable but has no text (a scan)
-    empty: bool = False
-    extractor: str = ""
-
-    @property
-    def text(self) -> str:
-        """All pages' normalised text, pages separated by form feeds."""
-        return join_pages(self.pages)
-
-    def to_json(self) -> dict[str, Any]:
-        # the pages carry the text; sending it twice would double what crosses the pipe
-        data = asdict(self)
-        data["page_count"] = len(self.pages)
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Extracted:
-        return cls(
-            pages=list(data.get("pages") or []),
-            meta=dict(data.get("meta") or {}),
-            content_type=data.get("content_type") or "",
-            error=data.get("error"),
-            empty=bool(data.get("empty")),
-            extractor=data.get("extractor") or "",
-        )
-
-
-def sniff_content_type(path: Path, declared: str = "") -> str:
-    """The real type of a file: its magic bytes first, then the declared type, then the name."""
-    with open(path, "rb") as fh:
-        head = fh.read(1024)
-    if head.lstrip().startswith(b"%PDF"):
-        return "application/pdf"
-    lowered = head.lower()
-    if b"<html" in lowered or b"<!doctype html" in lowered:
-        return "text/html"
-    if lowered.lstrip().startswith(b"<?xml") or b"<rss" in lowered or b"<feed" in lowered:
-        return declared if declared and "xml" in declared else "application/xml"
-    if declared:
-        return declared.split(";")[0].strip().lower()
-    suffix = path.suffix.lower()
-    return {".pdf": "application/pdf", ".html": "text/html", ".htm": "text/html", ".txt": "text/plain"}.get(
-        suffix, "application/octet-stream"
-    )
-
-
-# -- the readers (run inside the child) -------------------------------------------------
-
-
-def pdf_pages_pdfium(path: Path) -> list[str]:
-    """Raw text of each page with pypdfium2."""
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        if len(pdf) > MAX_PAGES:
-            raise TooManyPagesError(f"{len(pdf)} pages, more than the {MAX_PAGES}-page limit")
-        pages = []
-        for index in range(len(pdf)):
-            page = pdf[index]
-            textpage = page.get_textpage()
-            pages.append(textpage.get_text_range())
-            textpage.close()
-            page.close()
-        return pages
-    finally:
-        pdf.close()
-
-
-def pdf_pages_pdfplumber(path: Path) -> list[str]:
-    """Raw text of each page with pdfplumber (slower; keeps layout better)."""
-    import pdfplumber
-
-    with pdfplumber.open(str(path)) as pdf:
-        if len(pdf.pages) > MAX_PAGES:
-            raise TooManyPagesError(f"{len(pdf.pages)} pages, more than the {MAX_PAGES}-page limit")
-        pages = []
-        for page in pdf.pages:
-            pages.append(page.extract_text() or "")
-            page.close()  # pdfplumber caches every page's objects; a 300-page pack needed GBs
-        return pages
-
-
-PDF_EXTRACTORS = {"pypdfium2": pdf_pages_pdfium, "pdfplumber": pdf_pages_pdfplumber}
-
-
-def html_text(data: bytes) -> str:
-    """The main text of an HTML page: scripts, styles, navigation, header and footer removed."""
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(data, "lxml")
-    for tag in soup(["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "svg"]):
-        tag.decompose()
-    root = soup.find("main") or soup.find(attrs={"role": "main"}) or soup.body or soup
-    blocks = []
-    for element in root.find_all(["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "td", "th", "dt", "dd", "pre", "blockquote"]):
-        if element.find(["p", "li", "td", "div", "h1", "h2", "h3", "h4", "table", "ul", "ol"]):
-            continue
-        text = element.get_text(" ", strip=True)
-        if text:
-            blocks.append(text)
-    if not blocks:
-        return root.get_text("\n", strip=True)
-    return "\n".join(blocks)
-
-
-def _describe_pdf_error(exc: BaseException, path: Path) -> str:
-    message = str(exc) or type(exc).__name__
-    lowered = message.lower()
-    if "password" in lowered or "encrypt" in lowered:
-        return "encrypted PDF: it needs a password to open"
-    if path.stat().st_size == 0:
-        return "empty file (0 bytes)"
-    return f"unreadable PDF ({type(exc).__name__}: {message[:200]})"
-
-
-def extract_here(path: Path, content_type: str = "", kind: str | None = None, pdf_extractor: str = "pypdfium2") -> Extracted:
-    """Read a file in this process. Use `Extractor` (a guarded child) for untrusted input."""
-    result = Extracted()
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        return Extracted(error=f"cannot read {path}: {exc}")
-    ctype = sniff_content_type(path, content_type)
-    result.content_type = ctype
-    if size == 0:
-        result.error = "empty file (0 bytes)"
-        return result
-    declared = content_type.split(";")[0].strip().lower()
-    if declared in PDF_TYPES and ctype in HTML_TYPES:
-        # A "PDF" that is really HTML is an error, login or challenge page; reading it as the
-        # document would store the publisher's error page as a version of the report.
-        result.error = f"declared {declared} but the file is an HTML page (an error, login or challenge page?)"
-        return result
-    raw_pages: list[str]
-    if ctype in PDF_TYPES:
-        order = [pdf_extractor] + [name for name in PDF_EXTRACTORS if name != pdf_extractor]
-        raw_pages = []
-        errors = []
-        for name in order:
-            try:
-                raw_pages = PDF_EXTRACTORS[name](path)
-                result.extractor = name
-                break
-            except MemoryError:
-                raise
-            except TooManyPagesError as exc:
-                # the other reader would count the same pages, only slower
-                result.error = f"too many pages: {exc}"
-                return result
-            except Exception as exc:  # noqa: BLE001 - every library failure becomes a recorded error
-                errors.append(_describe_pdf_error(exc, path))
-        else:
-            result.error = errors[0]
-            return result
-    elif ctype in HTML_TYPES:
-        raw_pages = [html_text(path.read_bytes())]
-        result.extractor = "beautifulsoup"
-    elif ctype.startswith("text/") or ctype in ("application/json",):
-        raw_pages = [path.read_bytes().decode("utf-8", errors="replace")]
-        result.extractor = "text"
-    else:
-        result.error = f"unsupported content type {ctype!r}: stored, not read"
-        return result
-    result.pages = [normalise_page(page) for page in raw_pages]
-    if not any(result.pages):
-        result.empty = True
-    if kind:
-        from monitor.sources import source_class
-
-        try:
-            result.meta = source_class(kind).read_meta(result.pages, path) or {}
-        except Exception as exc:  # noqa: BLE001 - a reader bug must not lose the text
-            result.meta = {"meta_error": f"{type(exc).__name__}: {exc}"}
-    return result
-
+__all__ = [  # the readers' names stay importable from here
+    "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "EMPTY_TEXT_MARKER", "HTML_TYPES", "MAX_PAGES", "PDF_EXTRACTORS",
+    "PDF_TYPES", "STALL_ENV", "Extracted", "Extractor", "TooManyPagesError", "extract_here", "html_text",
+    "pdf_pages_pdfium", "pdf_pages_pdfplumber", "pool_size", "sniff_content_type", "worker_main",
+]
 
 # -- the guarded child ------------------------------------------------------------------
 
@@ -261,19 +83,15 @@ def worker_main() -> None:
         out.flush()
 
 
-class Extractor:
-    """A long-lived guarded child process that reads documents one at a time.
+class _Child:
+    """One guarded child process reading documents one at a time; restarted after a timeout
+    or crash. Not thread-safe: the pool hands it to one caller at a time."""
 
-    Starting Python and pdf libraries per document would cost more than most documents take
-    to read, so one child serves many; it is restarted after a timeout or crash.
-    """
-
-    def __init__(self, timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB, pdf_extractor: str = "pypdfium2"):
+    def __init__(self, timeout: float, memory_mb: int, pdf_extractor: str):
         self.timeout = timeout
         self.memory_mb = memory_mb
         self.pdf_extractor = pdf_extractor
-        self._proc: subprocess.Popen[str] | None = None
-        self._lock = threading.Lock()
+        self.proc: subprocess.Popen[str] | None = None
 
     def _start(self) -> subprocess.Popen[str]:
         env = dict(os.environ, MONITOR_EXTRACT_MEMORY_MB=str(self.memory_mb))
@@ -286,68 +104,153 @@ class Extractor:
             env=env,
         )
 
-    def extract(self, path: Path, content_type: str = "", kind: str | None = None) -> Extracted:
-        """Read one file in the child; errors come back in `Extracted.error`."""
-        with self._lock:
-            request = {"path": str(path), "content_type": content_type, "kind": kind, "pdf_extractor": self.pdf_extractor}
-            # A child that died while idle (killed, or crashed after its last answer) is only
-            # noticed on write; one fresh child gets the document before it counts as an error.
-            for attempt in (1, 2):
-                if self._proc is None or self._proc.poll() is not None:
-                    self._proc = self._start()
-                proc = self._proc
-                assert proc.stdin and proc.stdout
-                try:
-                    proc.stdin.write(json.dumps(request) + "\n")
-                    proc.stdin.flush()
-                    break
-                except (BrokenPipeError, OSError):
-                    self._kill()
-                    if attempt == 2:
-                        return Extracted(error="the extraction process died before reading the document")
-            deadline = time.monotonic() + self.timeout
-            while True:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    self._kill()
-                    return Extracted(error=f"extraction timed out after {self.timeout:g}s")
-                ready, _, _ = select.select([proc.stdout], [], [], remaining)
-                if ready:
-                    break
-            line = proc.stdout.readline()
-            if not line:
-                try:
-                    code: int | str = proc.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    code = "unknown"
-                self._kill()
-                return Extracted(
-                    error=f"the extraction process died (exit {code}); the document may exceed the {self.memory_mb} MB memory cap"
-                )
+    def extract(self, path: Path, content_type: str, kind: str | None) -> Extracted:
+        request = {"path": str(path), "content_type": content_type, "kind": kind, "pdf_extractor": self.pdf_extractor}
+        # A child that died while idle (killed, or crashed after its last answer) is only
+        # noticed on write; one fresh child gets the document before it counts as an error.
+        for attempt in (1, 2):
+            if self.proc is None or self.proc.poll() is not None:
+                self.proc = self._start()
+            proc = self.proc
+            assert proc.stdin and proc.stdout
             try:
-                return Extracted.from_json(json.loads(line))
-            except (ValueError, TypeError, AttributeError) as exc:
-                # the protocol is out of step: a fresh child is safer than guessing
-                self._kill()
-                return Extracted(error=f"the extraction process answered garbage: {type(exc).__name__}: {exc}")
+                proc.stdin.write(json.dumps(request) + "\n")
+                proc.stdin.flush()
+                break
+            except (BrokenPipeError, OSError):
+                self.kill()
+                if attempt == 2:
+                    return Extracted(error="the extraction process died before reading the document")
+        deadline = time.monotonic() + self.timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.kill()
+                return Extracted(error=f"extraction timed out after {self.timeout:g}s")
+            ready, _, _ = select.select([proc.stdout], [], [], remaining)
+            if ready:
+                break
+        line = proc.stdout.readline()
+        if not line:
+            try:
+                code: int | str = proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                code = "unknown"
+            self.kill()
+            return Extracted(
+                error=f"the extraction process died (exit {code}); the document may exceed the {self.memory_mb} MB memory cap"
+            )
+        try:
+            return Extracted.from_json(json.loads(line))
+        except (ValueError, TypeError, AttributeError) as exc:
+            # the protocol is out of step: a fresh child is safer than guessing
+            self.kill()
+            return Extracted(error=f"the extraction process answered garbage: {type(exc).__name__}: {exc}")
 
-    def _kill(self) -> None:
-        if self._proc is not None:
-            self._proc.kill()
-            self._proc.wait()
-            self._proc = None
+    def kill(self) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
 
     def close(self) -> None:
-        """Stop the child."""
-        with self._lock:
-            if self._proc is not None and self._proc.poll() is None:
-                assert self._proc.stdin
-                self._proc.stdin.close()
-                try:
-                    self._proc.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    self._proc.kill()
-            self._proc = None
+        if self.proc is not None and self.proc.poll() is None:
+            assert self.proc.stdin
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+
+#: more children than this buys little (the pass's own threads and the store become the limit)
+MAX_CHILDREN = 4
+#: the environment variable that fixes the pool's size (benchmarks: 1, 2, all cores)
+CHILDREN_ENV = "MONITOR_EXTRACT_CHILDREN"
+
+
+def pool_size(memory_mb: int = DEFAULT_MEMORY_MB) -> int:
+    """How many children to keep: one per CPU, at most MAX_CHILDREN, and no more than half of
+    the machine's memory divided by each child's cap (so capped children cannot, together,
+    push the machine into swap); MONITOR_EXTRACT_CHILDREN overrides."""
+    fixed = os.environ.get(CHILDREN_ENV, "").strip()
+    if fixed.isdigit() and int(fixed) > 0:
+        return int(fixed)
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // (1024 * 1024)
+    except (ValueError, OSError, AttributeError):
+        memory = 0
+    by_memory = max(1, memory // (2 * memory_mb)) if memory and memory_mb > 0 else MAX_CHILDREN
+    return max(1, min(cpus, MAX_CHILDREN, by_memory))
+
+
+class Extractor:
+    """A pool of long-lived guarded children that read documents, one document per child at
+    a time; callers on several threads are served side by side.
+
+    Starting Python and pdf libraries per document would cost more than most documents take
+    to read, so each child serves many. Children start only when every running one is busy
+    (a pass that reads nothing starts none); the one used last is handed out first, so a
+    single caller keeps to one child.
+    """
+
+    def __init__(
+        self,
+        timeout: float = DEFAULT_TIMEOUT,
+        memory_mb: int = DEFAULT_MEMORY_MB,
+        pdf_extractor: str = "pypdfium2",
+        *,
+        children: int | None = None,
+    ):
+        self.timeout = timeout
+        self.memory_mb = memory_mb
+        self.pdf_extractor = pdf_extractor
+        self.size = max(1, children if children is not None else pool_size(memory_mb))
+        self._idle: list[_Child] = []
+        self._all: list[_Child] = []
+        self._last: _Child | None = None
+        self._available = threading.Condition()
+
+    @property
+    def _proc(self) -> subprocess.Popen[str] | None:
+        """The process of the child used last (tests kill it to prove it is replaced)."""
+        return self._last.proc if self._last is not None else None
+
+    def _acquire(self) -> _Child:
+        with self._available:
+            while True:
+                if self._idle:
+                    return self._idle.pop()
+                if len(self._all) < self.size:
+                    child = _Child(self.timeout, self.memory_mb, self.pdf_extractor)
+                    self._all.append(child)
+                    return child
+                self._available.wait()
+
+    def _release(self, child: _Child) -> None:
+        with self._available:
+            self._idle.append(child)
+            self._last = child
+            self._available.notify()
+
+    def extract(self, path: Path, content_type: str = "", kind: str | None = None) -> Extracted:
+        """Read one file in a child; errors come back in `Extracted.error`. Thread-safe."""
+        child = self._acquire()
+        try:
+            return child.extract(path, content_type, kind)
+        finally:
+            self._release(child)
+
+    def close(self) -> None:
+        """Stop the children (waiting for any still reading to finish)."""
+        with self._available:
+            while len(self._idle) < len(self._all):
+                self._available.wait()
+            for child in self._all:
+                child.close()
 
     def __enter__(self) -> Extractor:
         return self
