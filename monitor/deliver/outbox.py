@@ -137,11 +137,23 @@ def delivery_json(delivery: DeliveryRow) -> dict[str, Any]:
 
 
 def refresh_outputs(store: Store, config: Config, day: date | None = None) -> None:
-    """Rewrite the Atom feed and today's digest from the store."""
-    from monitor.deliver.publish import write_day_digest, write_recent_feed
+    """Rewrite the Atom feed and today's digest from the store, unless nothing they are built
+    from has changed since they were last written (a pass that found nothing)."""
+    from monitor.deliver.publish import (
+        mark_outputs,
+        outputs_current,
+        outputs_stamp,
+        write_day_digest,
+        write_recent_feed,
+    )
 
+    day = day or utcnow().date()
+    stamp = outputs_stamp(store, config, day)
+    if outputs_current(config, day, stamp):
+        return
     write_recent_feed(store, config)
-    write_day_digest(store, config, day or utcnow().date())
+    write_day_digest(store, config, day)
+    mark_outputs(config, stamp)
 
 
 def deliver_after_pass(config: Config, store: Store, result: PassResult) -> None:

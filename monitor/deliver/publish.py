@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from monitor.events import event_json
 from monitor.store.db import Store
-from monitor.store.models import EventRow, SourceRow
+from monitor.store.models import DocumentRow, EventRow, SourceRow, VersionRow
 
 if TYPE_CHECKING:
     from monitor.config import Config
@@ -99,3 +101,46 @@ def write_recent_feed(store: Store, config: Config) -> Path:
         title=config.settings.feed_title,
         link=config.settings.feed_link,
     )
+
+
+#: what the feed and digest were last built from, in the data directory
+STAMP = ".outputs-stamp"
+
+
+def outputs_stamp(store: Store, config: Config, day: date) -> str:
+    """A digest of everything the feed and the day's digest are built from: the events,
+    versions and documents (newest id, count, last change), the sources with problems, the
+    day, the settings and the monitor's version. Equal stamps mean equal outputs."""
+    from monitor import __version__
+
+    with store.session() as session:
+        tables = [
+            list(session.execute(select(func.max(EventRow.id), func.count(EventRow.id))).one()),
+            list(session.execute(select(func.max(VersionRow.id), func.count(VersionRow.id))).one()),
+            list(
+                session.execute(
+                    select(func.max(DocumentRow.id), func.count(DocumentRow.id), func.max(DocumentRow.last_changed))
+                ).one()
+            ),
+        ]
+        problems = source_problems(session)
+    payload = [__version__, day.isoformat(), tables, problems, config.settings.model_dump(mode="json")]
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+def outputs_current(config: Config, day: date, stamp: str) -> bool:
+    """Whether the feed and the day's digest on disk were built from `stamp`."""
+    data_dir = Path(config.data_dir)
+    files = [data_dir / "feed.xml", data_dir / "digests" / f"{day.isoformat()}.md", data_dir / "digests" / f"{day.isoformat()}.html"]
+    try:
+        return all(f.is_file() for f in files) and (data_dir / STAMP).read_text(encoding="utf-8") == stamp
+    except OSError:
+        return False
+
+
+def mark_outputs(config: Config, stamp: str) -> None:
+    """Remember what the outputs were built from (after they were written)."""
+    path = Path(config.data_dir) / STAMP
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(stamp, encoding="utf-8")
+    tmp.replace(path)
