@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from requests.structures import CaseInsensitiveDict
+if TYPE_CHECKING:  # config.py reads the settings from here without importing requests
+    from requests.structures import CaseInsensitiveDict
 
 from monitor import __version__
 from monitor.errors import FetchError
