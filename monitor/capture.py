@@ -50,7 +50,7 @@ def capture(
     today: date | None = None,
 ) -> CaptureResult:
     """Capture one source's listing and up to `documents` of its documents into `out`."""
-    from monitor.pipeline import build_source
+    from monitor.steps.listing import build_source
 
     # no cache: a capture must show the publisher's full answers, not our 304s
     client = http or HttpClient(config.settings.http_settings(), None)

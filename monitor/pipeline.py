@@ -22,6 +22,7 @@ from monitor.extract import Extractor
 from monitor.health import record_incomplete, record_outcome
 from monitor.http import HttpClient
 from monitor.pass_result import PassResult, SourceOutcome
+from monitor.peers import record_peer_context
 from monitor.sources.base import DocumentRef, Source, host_of
 from monitor.steps.fetching import Fetcher
 from monitor.steps.known import Bookkeeping, load_known
@@ -44,7 +45,7 @@ log = logging.getLogger(__name__)
 
 
 class _Done(Exception):
-    """A cross-check source's pass is complete (it has no documents to process)."""
+    """A cross-check or peer-context source's pass is complete (it has no documents to process)."""
 
 
 class Pipeline:
@@ -93,8 +94,10 @@ class Pipeline:
         groups: dict[str, list[SourceConfig]] = {}
         # cross-checks compare with what the other sources stored: they go last
         cross_checks = [s for s in chosen if s.source_class.cross_check]
+        # the national picture first: a rating change found in this pass carries it
+        contexts = [s for s in chosen if s.source_class.context_source]
         for src in chosen:
-            if src not in cross_checks:
+            if src not in cross_checks and src not in contexts:
                 groups.setdefault(self._host_key(src), []).append(src)
 
         def run_group(group: list[SourceConfig]) -> list[SourceOutcome]:
@@ -109,6 +112,7 @@ class Pipeline:
             return outcomes
 
         try:
+            result.outcomes.extend(run_group(contexts))
             if self.workers == 1 or len(groups) <= 1:
                 for group in groups.values():
                     result.outcomes.extend(run_group(group))
@@ -169,6 +173,9 @@ class Pipeline:
             adapter = build_source(src, recorder, today=self.today)  # type: ignore[arg-type]
             if adapter.cross_check:
                 cross_check(self.config, self.store, evidence, src, source_id, adapter, recorder, outcome)
+                raise _Done
+            if adapter.context_source:
+                record_peer_context(self.store, src, source_id, adapter, outcome)
                 raise _Done
             refs = dedupe(adapter.list_documents())
             listed = refs

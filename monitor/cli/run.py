@@ -139,7 +139,7 @@ def cmd_check_config(args: argparse.Namespace) -> int:
         print(table(rows, ["name", "kind", "schedule", "enabled", "where"]))
     exit_code = EXIT_OK
     from monitor.http import HttpClient
-    from monitor.pipeline import build_source
+    from monitor.steps.listing import build_source
 
     store = open_store(config) if args.probe else None
     http = HttpClient(config.settings.http_settings(), store.http_cache() if store else None)
@@ -162,9 +162,14 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 def _probe(name: str, adapter) -> int:  # type: ignore[no-untyped-def]
     from monitor.errors import BlockedError, FetchError, ListingBrokenError
 
-    what = "fact(s) read" if adapter.cross_check else "document(s) listed"
+    what = "fact(s) read" if adapter.cross_check else "council(s) in the picture" if adapter.context_source else "document(s) listed"
     try:
-        count = len(adapter.cross_check_facts()) if adapter.cross_check else sum(1 for _ in adapter.list_documents())
+        if adapter.cross_check:
+            count = len(adapter.cross_check_facts())
+        elif adapter.context_source:
+            count = int(adapter.peer_context().get("councils") or 0)
+        else:
+            count = sum(1 for _ in adapter.list_documents())
     except BlockedError as exc:
         print(f"probe {name}: BLOCKED by the publisher: {exc}\n  what to try: {exc.hint}")
         return EXIT_FAILED

@@ -220,6 +220,7 @@ def item_view(group: Group, data_dir: Path | None = None) -> dict[str, Any]:
             }
         )
     changes = []
+    context = None
     for event in group.of_type("rating_change"):
         d = event.get("details") or {}
         changes.append(
@@ -229,6 +230,7 @@ def item_view(group: Group, data_dir: Path | None = None) -> dict[str, Any]:
                 "direction": one_line(d.get("direction")),
             }
         )
+        context = context or (one_line(d.get("peer_context"), 400) or None)
     phrases = []
     for event in group.of_type("phrase_match"):
         d = event.get("details") or {}
@@ -282,6 +284,7 @@ def item_view(group: Group, data_dir: Path | None = None) -> dict[str, Any]:
         "says": says,
         "answers": answers,
         "changes": changes,
+        "context": context,
         "phrases": phrases,
         "diff": diff,
         "problem": problem,

@@ -167,7 +167,7 @@ def listing_url(adapter) -> str:  # type: ignore[no-untyped-def]
 def check_sources(config) -> list[Check]:  # type: ignore[no-untyped-def]
     """Each enabled source's host answers, and robots.txt lets us read its listing."""
     from monitor.http import HttpClient
-    from monitor.pipeline import build_source
+    from monitor.steps.listing import build_source
 
     settings = config.settings.http_settings()
     settings.retries = 0
