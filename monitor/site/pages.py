@@ -107,8 +107,19 @@ def event_row(event: SiteEvent, docs: dict[int, SiteDocument]) -> dict[str, Any]
     }
 
 
-def council_view(name: str, docs: list[SiteDocument]) -> dict[str, Any]:
-    """One council's part of the overview."""
+def peer_contexts(events: list[SiteEvent]) -> dict[str, str]:
+    """council name (folded) -> the newest peer_context sentence about it."""
+    from monitor.sources.ofsted_peers import context_sentence
+
+    out: dict[str, str] = {}
+    for event in events:
+        if event.type == "peer_context" and event.details.get("council"):
+            out[str(event.details["council"]).casefold()] = context_sentence(event.details)
+    return out
+
+
+def council_view(name: str, docs: list[SiteDocument], context: str | None = None) -> dict[str, Any]:
+    """One council's part of the overview (with its peer context, when a source gives one)."""
     ofsted = [
         {"provider": d.meta.get("provider") or d.title, "row": summary_row(d), "grades": grades_of(d)}
         for d in _latest_by(docs, "ofsted", "urn", "judgements")
@@ -129,7 +140,7 @@ def council_view(name: str, docs: list[SiteDocument]) -> dict[str, Any]:
         )
         if c is not None
     ]
-    return {"name": name, "ofsted": ofsted, "cqc": cqc, "decisions": decisions, "charts": chart_list, "count": len(docs)}
+    return {"name": name, "ofsted": ofsted, "cqc": cqc, "decisions": decisions, "charts": chart_list, "count": len(docs), "context": context}
 
 
 def overview(data: SiteData, built_at: datetime) -> dict[str, Any]:
@@ -140,6 +151,7 @@ def overview(data: SiteData, built_at: datetime) -> dict[str, Any]:
             by_council[doc.council].append(doc)
     docs = {d.id: d for d in data.documents}
     recent = [e for e in reversed(data.events) if e.severity != "info" and e.type not in ("source_recovered",)][:RECENT]
+    contexts = peer_contexts(data.events)
     problems = [
         {"name": s.name, "publisher": publisher_label(s.kind), "health": s.health, "error": s.last_error, "hint": s.last_hint,
          "since": s.last_ok_at.strftime("%Y-%m-%d %H:%M") if s.last_ok_at else "never", "failures": s.consecutive_failures}
@@ -147,7 +159,10 @@ def overview(data: SiteData, built_at: datetime) -> dict[str, Any]:
         if s.health in PROBLEM_HEALTH
     ]
     return {
-        "councils": [council_view(n, by_council[n]) for n in sorted(by_council, key=lambda n: (-len(by_council[n]), n))],
+        "councils": [
+            council_view(n, by_council[n], contexts.get(n.casefold()))
+            for n in sorted(by_council, key=lambda n: (-len(by_council[n]), n))
+        ],
         "recent": [event_row(e, docs) for e in recent],
         "problems": problems,
         "sources": [{"name": s.name, "publisher": publisher_label(s.kind), "health": s.health} for s in data.sources],
