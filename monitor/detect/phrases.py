@@ -170,6 +170,8 @@ class _Matcher:
     patterns: tuple[re.Pattern[str], ...]
     by_initial: dict[str, tuple[int, ...]]
     first_words: tuple[str, ...]
+    #: every rule phrase's words: a page can match a rule only if it holds all of them
+    rule_words: tuple[tuple[str, ...], ...]
     #: per rule: its pattern's index and its exclusions' indices
     rules: tuple[tuple[int, tuple[int, ...]], ...]
 
@@ -212,6 +214,7 @@ def _build_matcher(key: tuple[tuple[str, tuple[str, ...]], ...]) -> _Matcher:
         patterns=tuple(patterns),
         by_initial={initial: tuple(found) for initial, found in by_initial.items()},
         first_words=tuple(sorted(set(firsts))),
+        rule_words=tuple(_phrase_words(text) for text, _ in key),
         rules=rules,
     )
 
@@ -234,12 +237,13 @@ def _page_spans(matcher: _Matcher, text: str) -> list[list[tuple[int, int]]]:
 
 
 def _may_match(matcher: _Matcher, normalised: str) -> bool:
-    """False only when no phrase can occur on the page: none of the first words is in it.
-    Exact for ASCII, where case folding is lower-casing; other pages are always matched."""
+    """False only when no rule can match on the page: for every rule, one of its words is
+    missing from it. Exact for ASCII, where case folding is lower-casing; other pages are
+    always matched."""
     folded = normalised.lower()
-    if not folded.isascii() or not all(word.isascii() for word in matcher.first_words):
+    if not folded.isascii() or not all(word.isascii() for words in matcher.rule_words for word in words):
         return True
-    return any(word in folded for word in matcher.first_words)
+    return any(all(word in folded for word in words) for words in matcher.rule_words)
 
 
 def find_phrases(pages: list[str], rules: list[PhraseRule]) -> list[PhraseMatch]:
