@@ -1,10 +1,14 @@
 """Benchmark 6: side by side with urlwatch on the same 20 listing pages.
 
 urlwatch (thp/urlwatch, installed from PyPI into its own venv under benchmarks/out/) watches
-the 20 simulated listing pages as text; report-monitor watches the same pages as `kind: page`
-sources, which also means downloading and reading the 50 PDFs each one links on its first pass.
-Cold pass = empty state, warm pass = nothing changed. Bytes are counted by the server per
-client (User-Agent), so each tool is charged only for what it asked for.
+the 20 simulated listing pages and every PDF they link, one job each (so both tools watch the
+same thing); report-monitor watches the same pages as `kind: page` sources, downloading and
+reading the 50 PDFs each one links on its first pass. Cold pass = empty state, warm pass =
+nothing changed. Bytes are counted by the server per client (User-Agent), so each tool is
+charged only for what it asked for.
+
+The floor (benchmarks/floor.py) is measured in the same run: a Python process that imports
+requests and makes the same 20 conditional listing GETs, and nothing else.
 
     python -m benchmarks.bench_urlwatch [--quick] [--runs N]
 """
@@ -17,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.request
 
 from benchmarks.bench_pass import config_text
 from benchmarks.common import OUT, Stat, corpus, monitor_cmd, run_child, table
@@ -64,7 +69,11 @@ def main(argv: list[str] | None = None) -> dict:
     work.mkdir(parents=True)
     with SimFarm(sim) as farm:
         urls = work / "urls.yaml"
-        urls.write_text("\n---\n".join(f"name: site-{i:02d}\nurl: \"{s.url}/reports\"" for i, s in enumerate(farm.sites)) + "\n")
+        jobs = []
+        for i, site in enumerate(farm.sites):
+            jobs.append(f"name: site-{i:02d}\nurl: \"{site.url}/reports\"")
+            jobs += [f"name: site-{i:02d}-{d.doc_id}\nurl: \"{site.url}/files/{d.doc_id}.pdf\"" for d in sim[i]]
+        urls.write_text("\n---\n".join(jobs) + "\n")
         config = work / "sources.yaml"
         config.write_text(config_text([s.url for s in farm.sites]))
 
@@ -107,9 +116,29 @@ def main(argv: list[str] | None = None) -> dict:
             return result.seconds
 
         results["monitor"] = measure("report-monitor", monitor_pass, monitor_pass)
+        results["floor"] = measure_floor(farm, work, runs)
     (OUT / "bench_urlwatch.json").write_text(json.dumps(results, indent=2))
     print(report(results))
     return results
+
+
+def measure_floor(farm: SimFarm, work, runs: int) -> dict:  # type: ignore[no-untyped-def]
+    """Seconds of benchmarks/floor.py over the farm's listings, and the requests it made."""
+    pairs = []
+    for site in farm.sites:
+        with urllib.request.urlopen(f"{site.url}/reports") as answer:
+            pairs.append([f"{site.url}/reports", answer.headers["ETag"]])
+    jobs = work / "floor-jobs.json"
+    jobs.write_text(json.dumps(pairs))
+    seconds = []
+    for _ in range(runs):
+        farm.reset_tallies()
+        result = run_child([sys.executable, "-m", "benchmarks.floor", str(jobs)])
+        if result.code != 0:
+            raise SystemExit(f"floor failed ({result.code}): {result.stderr[-2000:]}")
+        seconds.append(result.seconds)
+        print(f"  floor: {seconds[-1]:.3f} s, {farm.requests_for('other')} requests", flush=True)
+    return {"warm_s": seconds, "warm_requests": farm.requests_for("other")}
 
 
 def report(r: dict) -> str:
@@ -123,9 +152,16 @@ def report(r: dict) -> str:
         ratio_b = f"{m[bkey] / u[bkey]:.1f}x" if u[bkey] else ("0 = 0" if not m[bkey] else "∞")
         rows.append([label, us.fmt(" s"), ms.fmt(" s"), f"{ms.median / us.median:.1f}x", f"{u[qkey]} / {u[bkey]:,} B",
                      f"{m[qkey]} / {m[bkey]:,} B", ratio_b])
-    head = (f"{r['urlwatch_version'].splitlines()[0]} vs report-monitor on 20 listing pages of {r['per_site']} PDFs each; "
-            f"median (min–max) of {r['runs']} runs; requests / bytes counted at the server\n\n")
-    return head + table(rows, ["pass", "urlwatch wall", "report-monitor wall", "time ratio (monitor/urlwatch)",
+    head = (f"{r['urlwatch_version'].splitlines()[0]} (20 listings + every PDF as a job) vs report-monitor on 20 "
+            f"listing pages of {r['per_site']} PDFs each; median (min–max) of {r['runs']} runs; requests / bytes "
+            "counted at the server\n\n")
+    tail = ""
+    if "floor" in r:
+        floor, warm_m, warm_u = Stat(r["floor"]["warm_s"]), Stat(m["warm_s"]), Stat(u["warm_s"])
+        tail = (f"\n\nWarm pass: urlwatch / report-monitor = **{warm_u.median / warm_m.median:.1f}x** (goal >= 8x); "
+                f"floor (Python + requests + {r['floor']['warm_requests']} conditional GETs) {floor.fmt(' s', 3)}; "
+                f"report-monitor / floor = **{warm_m.median / floor.median:.2f}x** (goal <= 2x)")
+    return head + tail.strip() + "\n\n" * bool(tail) + table(rows, ["pass", "urlwatch wall", "report-monitor wall", "time ratio (monitor/urlwatch)",
                                "urlwatch requests / bytes", "report-monitor requests / bytes", "bytes ratio"])
 
 
