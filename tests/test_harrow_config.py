@@ -15,10 +15,11 @@ def test_harrow_sources_are_valid_and_flag_unconfirmed_identifiers(tmp_path):
     shutil.copy(REPO_CONFIG, monitor.config_path)
     code, out, err = monitor.run("check-config")
     assert code == 0, err
-    assert "10 source(s)" in out
+    assert "11 source(s)" in out
     for name, kind in [
         ("ofsted-harrow-childrens-services", "ofsted"),
         ("ofsted-harrow-outcomes-statistics", "ofsted_outcomes"),
+        ("ofsted-national-context", "ofsted_peers"),
         ("cqc-harrow-adult-social-care", "cqc"),
         ("ombudsman-harrow", "lgsco"),
         ("ombudsman-harrow-performance", "lgsco_performance"),
