@@ -28,8 +28,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pydantic import field_validator, model_validator
-
 from monitor.errors import BlockedError, FetchError, ListingBrokenError
 from monitor.http import Response
 from monitor.sources.base import DocumentRef, Source, SourceSettings
@@ -42,13 +40,13 @@ from monitor.sources.cqc_pages import (
 )
 from monitor.sources.cqc_public import public_location_refs
 from monitor.sources.cqc_records import record_refs
+from monitor.sources.cqc_settings import CqcSettings
 from monitor.sources.cqc_text import (
     authority_slug,
     normalise_rating,
     read_quality_statement_scores,
     read_ratings,
 )
-from monitor.sources.fields import unique_ids
 
 API_KEY_ENV = "MONITOR_CQC_API_KEY"
 API_KEY_HEADER = "Ocp-Apim-Subscription-Key"
@@ -72,33 +70,6 @@ __all__ = [
     "read_quality_statement_scores",
     "read_ratings",
 ]
-
-
-class CqcSettings(SourceSettings):
-    """The cqc kind's own keys in sources.yaml."""
-
-    locations: list[str] = []
-    providers: list[str] = []
-    #: the council's name for its adult social care assessment, e.g. "Harrow"
-    local_authority: str | None = None
-    #: the assessment page's path or URL on www.cqc.org.uk, when known (skips discovery)
-    assessment_url: str | None = None
-    #: the Syndication API root (tests point it at a local server)
-    api_base_url: str | None = None
-
-    @field_validator("locations", "providers")
-    @classmethod
-    def _clean_ids(cls, value: list[str]) -> list[str]:
-        return unique_ids(value, "each id must be a CQC id such as 1-125856395 (no spaces or slashes)")
-
-    @model_validator(mode="after")
-    def _something_to_watch(self) -> CqcSettings:
-        if not (self.locations or self.providers or self.local_authority or self.assessment_url):
-            raise ValueError(
-                "a cqc source needs at least one of: locations (CQC location ids), providers "
-                "(CQC provider ids), local_authority (a council name such as Harrow), assessment_url"
-            )
-        return self
 
 
 class CqcSource(Source):

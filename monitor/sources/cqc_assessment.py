@@ -24,7 +24,7 @@ from monitor.sources.cqc_pages import parse_assessment_page
 from monitor.sources.cqc_text import authority_slug, percentage_of_scores, rating_for_percentage
 
 if TYPE_CHECKING:
-    from monitor.sources.cqc import CqcSource
+    from monitor.sources.cqc_settings import CqcReading
 
 ASSESSMENT_INDEX_PATH = "/care-services/local-authority-assessment-reports"
 _THEME_PAGE = re.compile(r"-theme\d-[\w-]+/?$")
@@ -33,7 +33,7 @@ _THEME_PAGE = re.compile(r"-theme\d-[\w-]+/?$")
 class AssessmentReader:
     """Lists a council's assessment (one document) and its theme pages (one each)."""
 
-    def __init__(self, source: CqcSource):
+    def __init__(self, source: CqcReading):
         self.source = source
 
     def _get_text(self, url: str) -> str:

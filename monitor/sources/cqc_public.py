@@ -15,14 +15,14 @@ from monitor.sources.cqc_pages import parse_download_blocks, parse_location_page
 from monitor.sources.cqc_text import long_date
 
 if TYPE_CHECKING:
-    from monitor.sources.cqc import CqcSource
+    from monitor.sources.cqc_settings import CqcReading
 
 
-def _get(source: CqcSource, url: str) -> Response:
+def _get(source: CqcReading, url: str) -> Response:
     return source.http.get(url, allowed_hosts=source.allowed_hosts())
 
 
-def public_location_refs(source: CqcSource, location_id: str) -> Iterator[DocumentRef]:
+def public_location_refs(source: CqcReading, location_id: str) -> Iterator[DocumentRef]:
     """The reports of a location read from its public page and reports tab (no API key)."""
     page_url = f"{source.base_url}/location/{location_id}"
     reports_url = f"{page_url}/reports"

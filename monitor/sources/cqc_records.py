@@ -25,11 +25,11 @@ from monitor.sources.cqc_api import (
 from monitor.sources.cqc_text import long_date, normalise_rating
 
 if TYPE_CHECKING:
-    from monitor.sources.cqc import CqcSource
+    from monitor.sources.cqc_settings import CqcReading
 
 
 def record_refs(
-    source: CqcSource,
+    source: CqcReading,
     data: dict[str, Any],
     url: str,
     facts: dict[str, Any],
@@ -60,7 +60,7 @@ def record_refs(
 
 
 def report_refs(
-    source: CqcSource, data: dict[str, Any], url: str, facts: dict[str, Any], subject: str
+    source: CqcReading, data: dict[str, Any], url: str, facts: dict[str, Any], subject: str
 ) -> list[DocumentRef]:
     """One document per entry of reports[]; every entry must be an object with a linkId."""
     reports = data.get("reports") or []
@@ -104,7 +104,7 @@ def report_refs(
 
 
 def _inherited_ref(
-    source: CqcSource, data: dict[str, Any], facts: dict[str, Any], subject: str, listed: set[str]
+    source: CqcReading, data: dict[str, Any], facts: dict[str, Any], subject: str, listed: set[str]
 ) -> list[DocumentRef]:
     """The report behind a current rating that reports[] does not list.
 
@@ -139,7 +139,7 @@ def _inherited_ref(
 
 
 def _assessment_refs(
-    source: CqcSource,
+    source: CqcReading,
     data: dict[str, Any],
     url: str,
     facts: dict[str, Any],
