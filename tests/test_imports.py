@@ -13,8 +13,6 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 PACKAGE = Path(__file__).resolve().parent.parent / "monitor"
 
 #: one edge: (importing module, imported module, line of the import)
@@ -138,17 +136,6 @@ def describe(group: set[str], circle: list[str], edges: list[Edge]) -> str:
     return text
 
 
-#: circles outside monitor/cli that other changes of issue 12 are removing; a circle is
-#: tolerated by test_no_new_import_circles only while all its modules are in one of these.
-#: Empty this (and drop the xfail below) when they are gone.
-KNOWN_ELSEWHERE: list[set[str]] = [
-    # outbox and health took PassResult/SourceOutcome from the pipeline that calls them
-    {"monitor.pipeline", "monitor.deliver.outbox", "monitor.health"},
-    # cqc's readers name CqcSource (under TYPE_CHECKING) from the adapter that imports them
-    {"monitor.sources.cqc", "monitor.sources.cqc_assessment", "monitor.sources.cqc_public", "monitor.sources.cqc_records"},
-]
-
-
 def test_graph_sees_relative_and_function_level_imports() -> None:
     graph, _ = import_graph()
     # function level: build_parser imports the command modules inside the function
@@ -157,20 +144,6 @@ def test_graph_sees_relative_and_function_level_imports() -> None:
     assert "monitor.cli.common" in graph["monitor.ops.doctor"]
 
 
-def test_no_new_import_circles() -> None:
-    graph, edges = import_graph()
-    new = [
-        describe(group, circle, edges)
-        for group, circle in cycles(graph)
-        if not any(group <= known for known in KNOWN_ELSEWHERE)
-    ]
-    assert not new, "import circles:\n" + "\n".join(new)
-
-
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 12, fixed elsewhere: pipeline <-> deliver.outbox/health; sources.cqc <-> cqc_assessment/cqc_public/cqc_records",
-)
 def test_no_import_circles() -> None:
     graph, edges = import_graph()
     found = [describe(group, circle, edges) for group, circle in cycles(graph)]
