@@ -18,7 +18,10 @@ def main(argv: list[str] | None = None) -> dict:
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--docs", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="2 documents")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.docs = 2
     folder = OUT / "phrases"
     folder.mkdir(parents=True, exist_ok=True)
     docs, extract_cpu = [], 0.0
@@ -37,6 +40,12 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"{pages} pages: extraction {result['extract_ms_per_page']:.2f} ms/page, phrase detection "
           f"{result['detect_ms_per_page']:.2f} ms/page, ratio {result['ratio']:.2f} (goal <= 0.33)")
     return result
+
+
+def report(r: dict) -> str:
+    """One line for docs/BENCHMARKS.md."""
+    return (f"{r['pages']} generated pages: extraction {r['extract_ms_per_page']:.2f} ms/page, phrase detection "
+            f"{r['detect_ms_per_page']:.2f} ms/page (CPU), ratio {r['ratio']:.2f} (goal <= 0.33)")
 
 
 def write_or_get(folder, i: int):  # type: ignore[no-untyped-def]

@@ -34,8 +34,10 @@ def main(argv: list[str] | None = None) -> dict:
     import os
 
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=None)
+    parser.add_argument("--quick", action="store_true", help="3 runs")
     args = parser.parse_args(argv)
+    args.runs = args.runs or (3 if args.quick else 10)
     work = OUT / "startup"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)

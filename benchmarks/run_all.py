@@ -1,7 +1,7 @@
 """`make bench`: every benchmark in turn; the combined Markdown goes to stdout and to
 benchmarks/out/RESULTS.md (docs/BENCHMARKS.md quotes it with the command that produced it).
 
-    python -m benchmarks.run_all [--quick] [--only pass,extract,store,urlwatch]
+    python -m benchmarks.run_all [--quick] [--only pass,extract,store,urlwatch,cores,startup,phrases]
 """
 
 from __future__ import annotations
@@ -11,7 +11,15 @@ import platform
 import time
 from datetime import UTC, datetime
 
-from benchmarks import bench_extract, bench_pass, bench_store, bench_urlwatch
+from benchmarks import (
+    bench_cores,
+    bench_extract,
+    bench_pass,
+    bench_phrases,
+    bench_startup,
+    bench_store,
+    bench_urlwatch,
+)
 from benchmarks.common import OUT
 
 BENCHES = {
@@ -19,6 +27,9 @@ BENCHES = {
     "extract": ("4. Extraction", bench_extract),
     "store": ("5. Scale of the store", bench_store),
     "urlwatch": ("6. Side by side with urlwatch", bench_urlwatch),
+    "cores": ("Cold pass on 1, 2 and all cores", bench_cores),
+    "startup": ("Start-up", bench_startup),
+    "phrases": ("Phrase detection against extraction", bench_phrases),
 }
 
 
