@@ -200,18 +200,9 @@ def main(argv: list[str] | None = None) -> dict:
     return results
 
 
-# until cli._add_more_commands registers cli_search, add it the same way in the child
-_REGISTER = (
-    "import sys; from monitor import cli, cli_search; more = cli._add_more_commands\n"
-    "def add_more(add):\n    more(add)\n    try:\n        cli_search.register(add)\n"
-    "    except Exception:\n        pass\n"
-    "cli._add_more_commands = add_more; sys.exit(cli.main(sys.argv[1:]))"
-)
-
-
 def search_cmd(*args: str) -> list[str]:
     """argv for the real `monitor search` in a child process."""
-    return [monitor_cmd()[0], "-c", _REGISTER, "search", *args]
+    return [*monitor_cmd(), "search", *args]
 
 
 def select_versions(model, n: int):  # type: ignore[no-untyped-def]
