@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from monitor.deliver.settings import DigestSettings, EmailSettings
 from monitor.detect.phrases import PhraseRule
 from monitor.errors import ConfigError
-from monitor.http import DEFAULT_USER_AGENT, HttpSettings
+from monitor.http_types import DEFAULT_USER_AGENT, HttpSettings
 from monitor.sources import REGISTRY, Source, SourceSettings, source_class
 
 DEFAULT_SCHEDULE = "0 7 * * *"

@@ -16,8 +16,6 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
-from sqlalchemy.exc import OperationalError
-
 from monitor import __version__
 from monitor.cli.common import EXIT_BUSY, EXIT_FAILED, EXIT_USAGE, UsageError
 from monitor.errors import ConfigError, MonitorError
@@ -97,13 +95,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MonitorError as exc:
         print(f"monitor: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    except OperationalError as exc:
-        reason = str(exc.orig) if exc.orig is not None else str(exc)
-        if "locked" in reason:
-            reason += ": another process is writing to the database and did not finish in time; run again later"
-        print(f"monitor: database error: {reason}", file=sys.stderr)
-        return EXIT_FAILED
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
         print(f"monitor: {exc.strerror or exc}{where}", file=sys.stderr)
         return EXIT_FAILED
+    except Exception as exc:
+        if not _is_database_error(exc):
+            raise
+        reason = str(exc.orig) if exc.orig is not None else str(exc)  # type: ignore[attr-defined]
+        if "locked" in reason:
+            reason += ": another process is writing to the database and did not finish in time; run again later"
+        print(f"monitor: database error: {reason}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    """An SQLAlchemy OperationalError (a locked or unreachable database). Checked without
+    importing SQLAlchemy: a command that never opened the store cannot have raised one."""
+    errors = sys.modules.get("sqlalchemy.exc")
+    return errors is not None and isinstance(exc, errors.OperationalError)

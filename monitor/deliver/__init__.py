@@ -1,28 +1,35 @@
-"""Delivery channels: alert emails, the daily digest files, the Atom feed."""
+"""Delivery channels: alert emails, the daily digest files, the Atom feed.
 
-from monitor.deliver.digest import events_of_day, render_digest, write_digest
-from monitor.deliver.email import (
-    DeliveryError,
-    compose_alert,
-    compose_digest_email,
-    send_message,
-    send_test_email,
-)
-from monitor.deliver.feed import render_feed, write_feed
-from monitor.deliver.settings import DigestSettings, EmailSettings, smtp_password
+The names below are imported on first use (PEP 562), so loading the settings of a channel
+(`monitor.deliver.settings`, read by every configuration load) does not load Jinja2, the
+templates and the email composer too.
+"""
 
-__all__ = [
-    "DeliveryError",
-    "DigestSettings",
-    "EmailSettings",
-    "compose_alert",
-    "compose_digest_email",
-    "events_of_day",
-    "render_digest",
-    "render_feed",
-    "send_message",
-    "send_test_email",
-    "smtp_password",
-    "write_digest",
-    "write_feed",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_WHERE = {
+    "events_of_day": "digest",
+    "render_digest": "digest",
+    "write_digest": "digest",
+    "DeliveryError": "email",
+    "compose_alert": "email",
+    "compose_digest_email": "email",
+    "send_message": "email",
+    "send_test_email": "email",
+    "render_feed": "feed",
+    "write_feed": "feed",
+    "DigestSettings": "settings",
+    "EmailSettings": "settings",
+    "smtp_password": "settings",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'monitor.deliver' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"monitor.deliver.{_WHERE[name]}"), name)
