@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from monitor.dates import iso_day
 from monitor.detect.verdicts import rank, verdict_of
 from monitor.events import record_event
 from monitor.sources.base import CrossCheckFact
@@ -60,11 +61,7 @@ def _matches(meta: dict[str, Any], wanted: dict[str, Any]) -> bool:
 def _doc_date(doc: DocumentRow) -> date | None:
     if doc.published:
         return doc.published
-    raw = (doc.meta or {}).get("published") or (doc.meta or {}).get("report_date")
-    try:
-        return date.fromisoformat(str(raw)[:10]) if raw else None
-    except ValueError:
-        return None
+    return iso_day((doc.meta or {}).get("published") or (doc.meta or {}).get("report_date"))
 
 
 def _same_grade(a: str, b: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import Any
 
 _FORMATS = ("%d %B %Y", "%d %b %Y", "%d-%b-%Y", "%d-%B-%Y", "%B %d %Y", "%b %d %Y", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%B %Y", "%b %Y")
 _ORDINAL = re.compile(r"(\d{1,2})(st|nd|rd|th)\b", re.I)
@@ -35,3 +36,14 @@ def parse_date(text: str | None) -> date | None:
         except ValueError:
             continue
     return None
+
+
+def iso_day(value: Any) -> date | None:
+    """A date as the store keeps it in meta and event details (a date, or an ISO date or
+    timestamp string) as a date; None when absent or not ISO."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None

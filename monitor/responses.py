@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from monitor.dates import iso_day
 from monitor.detect.mentions import Finding, link_answer
 from monitor.detect.verdicts import rank
 from monitor.detection import pages_of
@@ -66,15 +67,6 @@ def role_of(config: Config, name: str, kind: str) -> str:
     return DEFAULT_ROLES.get(kind, "none")
 
 
-def _date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
-
-
 def topic_of(kind: str, doc: DocumentRow) -> str | None:
     """The words a council paper would use for this finding (see mentions.TOPIC_PATTERNS)."""
     title = (doc.title or "").casefold()
@@ -106,8 +98,8 @@ def finding_of(source: SourceRow, doc: DocumentRow) -> Finding:
             reference = None
     inspected = None
     dates = meta.get("inspection_dates")
-    if isinstance(dates, dict) and _date(dates.get("start")) and _date(dates.get("end")):
-        inspected = (_date(dates["start"]), _date(dates["end"]))
+    if isinstance(dates, dict) and iso_day(dates.get("start")) and iso_day(dates.get("end")):
+        inspected = (iso_day(dates["start"]), iso_day(dates["end"]))
     topic = topic_of(source.kind, doc)
     if source.kind in ("lgsco", "housing_ombudsman"):
         outcome = rank(str(meta.get("decision") or ""))
@@ -119,7 +111,7 @@ def finding_of(source: SourceRow, doc: DocumentRow) -> Finding:
         source=source.name,
         key=doc.key,
         title=doc.title or doc.key,
-        published=doc.published or _date(meta.get("decision_date")),
+        published=doc.published or iso_day(meta.get("decision_date")),
         topic=topic,
         reference=reference,
         inspected=inspected,  # type: ignore[arg-type]
@@ -130,7 +122,7 @@ def finding_of(source: SourceRow, doc: DocumentRow) -> Finding:
 def answer_date(doc: DocumentRow, version: VersionRow) -> date:
     """When the council said it: the paper's date, else its meeting's, else when we found it."""
     meta = doc.meta or {}
-    return doc.published or _date(meta.get("meeting_date")) or version.fetched_at.date()
+    return doc.published or iso_day(meta.get("meeting_date")) or version.fetched_at.date()
 
 
 def _findings(session: Session, config: Config) -> list[Finding]:

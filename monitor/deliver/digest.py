@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from monitor.dates import iso_day
 from monitor.deliver.render import (
     PROBLEM_TYPES,
     PUBLISHER_ORDER,
@@ -117,10 +118,8 @@ def _unanswered_view(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _published_day(value: Any) -> str:
-    try:
-        return format_day(date.fromisoformat(str(value)[:10]))
-    except ValueError:
-        return one_line(value)
+    day = iso_day(value)
+    return format_day(day) if day else one_line(value)
 
 
 def _context(
