@@ -26,15 +26,22 @@ def lag_by_source(session: Session) -> dict[int, dict[str, Any]]:
     ).all()
     lags: dict[int, list[int]] = {}
     for source_id, details in rows:
-        details = details or {}
-        lag = details.get("lag_days")
-        if details.get("baseline") or not isinstance(lag, int):
-            continue
-        lags.setdefault(source_id, []).append(lag)
-    return {
-        source_id: {"found": len(values), "median_lag_days": median(values), "max_lag_days": max(values)}
-        for source_id, values in lags.items()
-    }
+        lag = find_lag(details)
+        if lag is not None:
+            lags.setdefault(source_id, []).append(lag)
+    return {source_id: summarise(values) for source_id, values in lags.items()}
+
+
+def find_lag(details: dict[str, Any] | None) -> int | None:
+    """A new_document event's lag in days, or None for the baseline or an undated find."""
+    details = details or {}
+    lag = details.get("lag_days")
+    return None if details.get("baseline") or not isinstance(lag, int) else lag
+
+
+def summarise(lags: list[int]) -> dict[str, Any]:
+    """{found, median_lag_days, max_lag_days} of some finds' lags (at least one)."""
+    return {"found": len(lags), "median_lag_days": median(lags), "max_lag_days": max(lags)}
 
 
 def lag_text(lag: dict[str, Any] | None) -> str:

@@ -93,18 +93,18 @@ def _problem_event_view(event: dict[str, Any]) -> dict[str, Any]:
 
 def _lags(todays: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Per source, how many days after publication today's new reports were found."""
-    from statistics import median
+    from monitor.timeliness import find_lag, summarise
 
     by_source: dict[str, list[int]] = {}
     for event in todays:
-        details = event.get("details") or {}
-        lag = details.get("lag_days")
-        if event.get("type") == "new_document" and not details.get("baseline") and isinstance(lag, int):
+        lag = find_lag(event.get("details")) if event.get("type") == "new_document" else None
+        if lag is not None:
             by_source.setdefault(one_line(event.get("source")), []).append(lag)
-    return [
-        {"source": name, "found": len(lags), "median": f"{median(lags):g}", "max": max(lags)}
-        for name, lags in sorted(by_source.items())
-    ]
+    out = []
+    for name, lags in sorted(by_source.items()):
+        lag = summarise(lags)
+        out.append({"source": name, "found": lag["found"], "median": f"{lag['median_lag_days']:g}", "max": lag["max_lag_days"]})
+    return out
 
 
 def _unanswered_view(row: dict[str, Any]) -> dict[str, Any]:
