@@ -117,6 +117,12 @@ def load_known(store: Store, source_id: int) -> dict[str, Known]:
     return known
 
 
+def facts_given(meta: dict[str, Any] | None) -> dict[str, Any]:
+    """The JSON-safe facts of a listing's or a reader's meta that say something (an empty
+    value is "nothing to say", never "clear the stored one")."""
+    return {k: v for k, v in jsonable(meta or {}).items() if v not in ({}, [], None, "")}
+
+
 def merged_meta(stored: dict[str, Any] | None, listed: dict[str, Any] | None) -> dict[str, Any] | None:
     """The stored facts updated with what the listing says of the document.
 
@@ -124,8 +130,7 @@ def merged_meta(stored: dict[str, Any] | None, listed: dict[str, Any] | None) ->
     ratings) must not wipe what an earlier pass or the report itself gave."""
     if not listed:
         return stored
-    said = {k: v for k, v in jsonable(listed).items() if v not in ({}, [], None, "")}
-    return {**(stored or {}), **said}
+    return {**(stored or {}), **facts_given(listed)}
 
 
 def apply_listing(doc: DocumentRow, ref: DocumentRef, now: datetime) -> None:

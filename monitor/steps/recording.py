@@ -23,7 +23,7 @@ from monitor.extract import Extracted
 from monitor.pass_result import SourceOutcome
 from monitor.search import index_version
 from monitor.sources.base import DocumentRef
-from monitor.steps.known import Known, apply_listing
+from monitor.steps.known import Known, apply_listing, facts_given
 from monitor.store.blobs import sha256_text
 from monitor.store.db import Store, utcnow
 from monitor.store.models import DocumentRow, EventRow, SourceRow, VersionRow
@@ -182,7 +182,7 @@ class Recorder:
             # searchable exactly when stored: the index rows commit with the version
             index_version(session, version)
             # a reader that found nothing must not wipe what the listing said (CQC ratings)
-            found = {k: v for k, v in jsonable(extracted.meta).items() if v not in ({}, [], None, "")}
+            found = facts_given(extracted.meta)
             # a warning belongs to the version that raised it: a clean reading clears it
             kept = {k: v for k, v in (doc.meta or {}).items() if k != "read_warning" or extracted.error}
             doc.meta = {**kept, **found}
