@@ -7,9 +7,9 @@ timed in steady state (libraries imported, the corpus re-read until 600 pages ar
 pdfplumber reads it once):
 
   raw-pypdfium2   PdfDocument -> get_text_range per page, nothing else (the floor)
-  pypdfium2       monitor.extract.extract_here with pypdfium2 (adds sniffing and normalisation)
-  pdfplumber      monitor.extract.extract_here with pdfplumber
-  guarded-child   monitor.extract.Extractor: the guarded child a pass uses (JSON protocol,
+  pypdfium2       monitor.extract.pool.extract_here with pypdfium2 (adds sniffing and normalisation)
+  pdfplumber      monitor.extract.pool.extract_here with pdfplumber
+  guarded-child   monitor.extract.pool.Extractor: the guarded child a pass uses (JSON protocol,
                   memory cap); the peak shown is the extraction child's (RUSAGE_CHILDREN)
 
 Also: the Ofsted judgement reader's time per report (OfstedSource.read_meta) and the phrase
@@ -77,7 +77,7 @@ def _worker(method: str, files: list[str]) -> None:
     import pdfplumber  # noqa: F401 - imported before the clock starts: a pass's child has them loaded
     import pypdfium2  # noqa: F401
 
-    from monitor.extract import Extractor, extract_here, pdf_pages_pdfium
+    from monitor.extract.pool import Extractor, extract_here, pdf_pages_pdfium
 
     paths = [Path(f) for f in files]
     # steady state: the file list is read again until MIN_PAGES pages have been read, so a
@@ -149,8 +149,8 @@ def _page_count(path: Path) -> int:
 def ofsted_reader_times(files: list[Path], runs: int) -> tuple[Stat, Stat, int]:
     """Seconds per report for OfstedSource.read_meta and per page for find_phrases."""
     from monitor.detect.phrases import DEFAULT_PHRASES, find_phrases
-    from monitor.extract import extract_here
-    from monitor.sources.ofsted import OfstedSource
+    from monitor.extract.pool import extract_here
+    from monitor.sources.ofsted.source import OfstedSource
 
     extracted = [(path, extract_here(path, "application/pdf").pages) for path in files]
     pages = sum(len(p) for _, p in extracted)

@@ -14,7 +14,7 @@ from benchmarks.common import OUT, write_pdf
 
 def main(argv: list[str] | None = None) -> dict:
     from monitor.detect.phrases import DEFAULT_PHRASES, find_phrases
-    from monitor.extract import extract_here
+    from monitor.extract.pool import extract_here
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--docs", type=int, default=5)

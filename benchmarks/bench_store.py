@@ -122,10 +122,10 @@ def main(argv: list[str] | None = None) -> dict:
     os.environ["MONITOR_DATA_DIR"] = str(data)
 
     from monitor.config import parse_config
-    from monitor.http import HttpClient
-    from monitor.pipeline import Pipeline, SourceOutcome
+    from monitor.http.client import HttpClient
+    from monitor.pipeline.known_documents import Bookkeeping, load_known
+    from monitor.pipeline.one_pass import Pipeline, SourceOutcome
     from monitor.sources.base import DocumentRef
-    from monitor.steps.known import Bookkeeping, load_known
     from monitor.store import Store
     from monitor.store.db import utcnow
 

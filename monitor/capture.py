@@ -19,7 +19,7 @@ from typing import Any
 from monitor.config import Config, SourceConfig
 from monitor.errors import BlockedError, FetchError, ListingBrokenError
 from monitor.evidence import RecordingHttp, jsonable, ref_json, write_bundle
-from monitor.http import HttpClient
+from monitor.http.client import HttpClient
 from monitor.sources.base import DocumentRef, Source
 
 
@@ -50,7 +50,7 @@ def capture(
     today: date | None = None,
 ) -> CaptureResult:
     """Capture one source's listing and up to `documents` of its documents into `out`."""
-    from monitor.steps.listing import build_source
+    from monitor.pipeline.listing import build_source
 
     # no cache: a capture must show the publisher's full answers, not our 304s
     client = http or HttpClient(config.settings.http_settings(), None)

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from monitor.deliver.settings import DigestSettings, EmailSettings
 from monitor.detect.phrases import PhraseRule
 from monitor.errors import ConfigError
-from monitor.http_types import DEFAULT_USER_AGENT, HttpSettings
+from monitor.http.types import DEFAULT_USER_AGENT, HttpSettings
 from monitor.sources import REGISTRY, Source, SourceSettings, source_class
 
 DEFAULT_SCHEDULE = "0 7 * * *"
@@ -124,7 +124,7 @@ class SourceCommon(BaseModel):
     baseline_alerts: bool | None = None
     description: str | None = None
     #: finding (holds the council to account), answer (the council's papers and news) or none;
-    #: by default from the kind (monitor/responses.py)
+    #: by default from the kind (monitor/detect/responses.py)
     role: Literal["finding", "answer", "none"] | None = None
 
     @field_validator("kind")

@@ -32,7 +32,7 @@ from sqlalchemy import select
 
 from monitor.config import Config, SourceConfig, load_config
 from monitor.errors import ConfigError
-from monitor.http import HttpClient
+from monitor.http.client import HttpClient
 from monitor.lock import InstanceLock
 from monitor.schedule import _cron_dow, cron_trigger, is_due  # noqa: F401 - _cron_dow re-exported for tests
 from monitor.store.db import Store, utcnow
@@ -244,7 +244,7 @@ class Daemon:
         """One source's pass, through the same Pipeline as `monitor run`."""
         from monitor.cli.common import today_override
         from monitor.deliver.outbox import deliver_after_pass
-        from monitor.pipeline import Pipeline
+        from monitor.pipeline.one_pass import Pipeline
 
         if self.stop_event.is_set():
             return
@@ -283,7 +283,7 @@ class Daemon:
         """Write the digest of `day` (default: yesterday, UTC, the last complete day) and email it
         when settings.digest.email is on."""
         from monitor.deliver.email import DeliveryError
-        from monitor.deliver.publish import email_day_digest, write_day_digest
+        from monitor.deliver.rebuild import email_day_digest, write_day_digest
 
         config, store = self.config, self._store
         assert store is not None

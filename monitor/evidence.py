@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 if TYPE_CHECKING:
-    from monitor.http import HttpClient, Response
+    from monitor.http.client import HttpClient, Response
     from monitor.sources.base import DocumentRef
 
 #: answers kept per source and pass; a broken listing is diagnosed from its last pages

@@ -18,7 +18,7 @@ from monitor.store.models import EventRow, RunRow, SourceRow
 
 if TYPE_CHECKING:
     from monitor.config import Config
-    from monitor.pass_result import SourceOutcome
+    from monitor.pipeline.pass_result import SourceOutcome
 
 
 def record_outcome(store: Store, config: Config, source_id: int, outcome: SourceOutcome, started_at: datetime) -> None:

@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from publisher_server import PublisherServer  # noqa: E402
 
-from monitor.http import HttpClient, HttpSettings  # noqa: E402
+from monitor.http.client import HttpClient, HttpSettings  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"

@@ -22,7 +22,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from monitor.extract import (
+from monitor.extract.pool import (
     EMPTY_TEXT_MARKER,
     MAX_PAGES,
     STALL_ENV,

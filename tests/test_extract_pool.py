@@ -9,7 +9,7 @@ from pathlib import Path
 
 from reportlab.pdfgen import canvas
 
-from monitor.extract import STALL_ENV, Extractor, pool_size
+from monitor.extract.pool import STALL_ENV, Extractor, pool_size
 
 
 def make_pdf(path: Path, words: str) -> Path:

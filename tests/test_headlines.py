@@ -13,7 +13,7 @@ import pytest
 from pdfs import make_pdf
 
 from monitor.detect.headlines import headline_for, structure_of
-from monitor.extract import extract_here
+from monitor.extract.pool import extract_here
 
 OWN = Path(__file__).parent / "fixtures" / "headlines"
 
@@ -305,7 +305,7 @@ def test_which_versions_want_a_headline():
 
 
 def test_housing_ombudsman_report_layout_of_our_source_fixture():
-    from monitor.extract import html_text
+    from monitor.extract.pool import html_text
 
     path = Path(__file__).parent / "fixtures" / "housing_ombudsman" / "london-borough-of-harrow-202344547.html"
     if not path.exists():

@@ -217,7 +217,7 @@ def test_every_pass_records_outcome_duration_items_and_error(site, tmp_path):
 def test_an_interrupted_pass_is_recorded_but_is_not_a_failure(site, tmp_path, monkeypatch):
     from monitor.config import load_config
     from monitor.health import record_outcome
-    from monitor.pipeline import SourceOutcome
+    from monitor.pipeline.one_pass import SourceOutcome
 
     monitor = Monitor(tmp_path, config(site.url))
     assert monitor.run("run")[0] == 0

@@ -21,7 +21,7 @@ import pytest
 from publisher_server import PublisherServer
 
 from monitor.errors import BlockedError, FetchError
-from monitor.http import DEFAULT_USER_AGENT, CachedResponse, HttpClient, HttpSettings
+from monitor.http.client import DEFAULT_USER_AGENT, CachedResponse, HttpClient, HttpSettings
 
 #: no hostile behaviour runs longer than this, whatever the client does
 BEHAVIOUR_LIMIT = 10.0

@@ -7,8 +7,8 @@ import time
 
 from publisher_server import PublisherServer
 
-from monitor.http import CachedResponse, HttpClient, HttpSettings
-from monitor.http_robots import ROBOTS_TTL, freshness_lifetime
+from monitor.http.client import CachedResponse, HttpClient, HttpSettings
+from monitor.http.robots import ROBOTS_TTL, freshness_lifetime
 from monitor.store import Store
 
 SETTINGS = dict(per_host_delay=0.0, retry_backoff=0.01, timeout=5, connect_timeout=2, retries=1)

@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from monitor.detect.phrases import DEFAULT_PHRASES, PhraseRule, added_pages, diff_summary, find_phrases
-from monitor.extract import extract_here
+from monitor.extract.pool import extract_here
 
 
 def by_phrase(matches):

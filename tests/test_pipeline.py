@@ -353,7 +353,7 @@ def test_a_download_lost_before_its_commit_is_fetched_again(site, tmp_path):
     """A pass that dies after the server answered but before the version committed must not
     leave validators behind that make every later request a 304 for bytes we never stored."""
     from monitor.config import load_config
-    from monitor.http import HttpClient
+    from monitor.http.client import HttpClient
     from monitor.store import Store
 
     monitor = Monitor(tmp_path, config(site.url))

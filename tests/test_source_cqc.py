@@ -10,10 +10,10 @@ import pytest
 from pydantic import ValidationError
 
 from monitor.errors import BlockedError, FetchError, ListingBrokenError
-from monitor.extract import extract_here
+from monitor.extract.pool import extract_here
 from monitor.sources import source_class
 from monitor.sources.base import SourceContext
-from monitor.sources.cqc import (
+from monitor.sources.cqc.source import (
     API_KEY_ENV,
     API_KEY_HEADER,
     CqcSource,

@@ -9,9 +9,13 @@ import pytest
 from test_source_cqc import ASSESSMENTS, HARROW_SCORES, fixture, make_source
 
 from monitor.errors import ListingBrokenError
-from monitor.sources.cqc import API_KEY_ENV
-from monitor.sources.cqc_pages import classify_report_link, parse_download_blocks, parse_location_page
-from monitor.sources.cqc_text import percentage_of_scores, rating_for_percentage, read_overall_percentage
+from monitor.sources.cqc.public_pages import classify_report_link, parse_download_blocks, parse_location_page
+from monitor.sources.cqc.source import API_KEY_ENV
+from monitor.sources.cqc.vocabulary import (
+    percentage_of_scores,
+    rating_for_percentage,
+    read_overall_percentage,
+)
 
 SAF = "1-4000000005"
 PLAN = "LAP-7319"

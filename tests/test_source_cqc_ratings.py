@@ -16,10 +16,10 @@ from pydantic import ValidationError
 from test_source_cqc import fixture
 
 from monitor.errors import ListingBrokenError
+from monitor.extract.spreadsheet import OdsError, iter_sheet_rows
 from monitor.sources import source_class
 from monitor.sources.base import CrossCheckFact, SourceContext
-from monitor.sources.cqc_ods import OdsError, iter_sheet_rows
-from monitor.sources.cqc_ratings import CqcRatingsSource, newest_ratings_file
+from monitor.sources.cqc.ratings_source import CqcRatingsSource, newest_ratings_file
 
 LANDING = "/about-us/transparency/using-cqc-data"
 AUGUST = "/system/files/2026-08/04_August_2026_Latest_ratings.ods"

@@ -14,8 +14,8 @@ from scenario_sites import CQC_LOCATION, CQC_QUESTIONS, config_yaml, cqc_locatio
 from test_source_cqc import ASSESSMENTS, KEY, LOC1, fixture, make_source
 
 from monitor.errors import ListingBrokenError
-from monitor.sources.cqc import API_KEY_ENV
-from monitor.sources.cqc_api import read_assessments, uk_date
+from monitor.sources.cqc.api_reader import read_assessments, uk_date
+from monitor.sources.cqc.source import API_KEY_ENV
 
 PINNED = f"{ASSESSMENTS}/harrow-0824"
 NEWER = f"{ASSESSMENTS}/harrow-1126"

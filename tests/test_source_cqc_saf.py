@@ -12,8 +12,8 @@ import pytest
 from test_source_cqc import KEY, fixture, make_source
 
 from monitor.errors import FetchError, ListingBrokenError
-from monitor.sources.cqc import API_KEY_ENV
-from monitor.sources.cqc_api import api_error_of, read_assessments, retry_hint_seconds
+from monitor.sources.cqc.api_reader import api_error_of, read_assessments, retry_hint_seconds
+from monitor.sources.cqc.source import API_KEY_ENV
 
 SAF = "1-4000000005"
 PLAN = "LAP-7319"

@@ -12,7 +12,7 @@ import pytest
 from monitor.errors import BlockedError, FetchError, ListingBrokenError
 from monitor.sources import source_class
 from monitor.sources.base import SourceContext
-from monitor.sources.govuk import GovukSource
+from monitor.sources.govuk.source import GovukSource
 
 FIXTURES = Path(__file__).parent / "fixtures" / "govuk"
 SEARCH = "/api/search.json"

@@ -22,7 +22,7 @@ from scenario_sites import config_yaml
 
 from monitor.errors import ListingBrokenError
 from monitor.sources.base import SourceContext
-from monitor.sources.govuk import COUNCIL_NOTICE_TITLES, NOTICE_TITLES, GovukSource
+from monitor.sources.govuk.source import COUNCIL_NOTICE_TITLES, NOTICE_TITLES, GovukSource
 
 SEARCH = "/api/search.json"
 PUB = "/government/publications/"

@@ -21,8 +21,8 @@ import yaml
 
 from monitor.errors import ListingBrokenError
 from monitor.sources.base import SourceContext
-from monitor.sources.govuk import GovukSource
-from monitor.sources.govuk_content import dated_title
+from monitor.sources.govuk.listing import dated_title
+from monitor.sources.govuk.source import GovukSource
 
 REPO_CONFIG = Path(__file__).resolve().parents[1] / "sources.yaml"
 SEARCH = "/api/search.json"

@@ -17,11 +17,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from monitor.errors import ListingBrokenError
-from monitor.extract import extract_here
+from monitor.extract.pool import extract_here
 from monitor.sources import source_class
 from monitor.sources.base import SourceContext
-from monitor.sources.housing_ombudsman import HousingOmbudsmanSource
-from monitor.sources.housing_ombudsman_decision import read_decision_text
+from monitor.sources.housing_ombudsman.reader import read_decision_text
+from monitor.sources.housing_ombudsman.source import HousingOmbudsmanSource
 
 # not `from conftest import FIXTURES`: tests/faults has a conftest of its own, and in a
 # whole-suite run the name `conftest` may be that one

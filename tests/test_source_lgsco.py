@@ -10,11 +10,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from monitor.errors import BlockedError, FetchError, ListingBrokenError
-from monitor.extract import extract_here
+from monitor.extract.pool import extract_here
+from monitor.extract.textnorm import normalise_page
 from monitor.sources import source_class
 from monitor.sources.base import SourceContext
-from monitor.sources.lgsco import LgscoSource
-from monitor.textnorm import normalise_page
+from monitor.sources.lgsco.source import LgscoSource
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lgsco"
 SEARCH = "/Decisions/SearchResults"
@@ -398,7 +398,7 @@ def test_category_severity_lays_over_the_defaults_by_name_slug_or_subcategory(se
 
 
 def test_a_public_report_is_raised_to_public_report_severity():
-    from monitor.sources.lgsco_severity import merged, severity_for
+    from monitor.sources.lgsco.severity import merged, severity_for
 
     table = merged({"Planning and development": "info"})
     meta = {"category": "Planning and development", "subcategory": "Enforcement"}

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from monitor.extract import extract_here
-from monitor.sources.lgsco import LgscoSource
-from monitor.textnorm import normalise_page
+from monitor.extract.pool import extract_here
+from monitor.extract.textnorm import normalise_page
+from monitor.sources.lgsco.source import LgscoSource
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lgsco"
 EVIDENCE = ("lgsco", "evidence-2026")

@@ -13,7 +13,7 @@ import pytest
 
 from monitor.errors import ListingBrokenError
 from monitor.sources.base import SourceContext
-from monitor.sources.lgsco import LgscoSource
+from monitor.sources.lgsco.source import LgscoSource
 
 SEARCH = "/Decisions/SearchResults"
 HARROW = "London Borough of Harrow"

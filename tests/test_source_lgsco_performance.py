@@ -15,7 +15,7 @@ from scenario_sites import config_yaml
 from monitor.errors import ListingBrokenError
 from monitor.sources import source_class
 from monitor.sources.base import SourceContext
-from monitor.sources.lgsco_performance import LgscoPerformanceSource
+from monitor.sources.lgsco.performance_source import LgscoPerformanceSource
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lgsco"
 PAGE = "/your-councils-performance/london-borough-of-harrow"

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from monitor.errors import BlockedError, ConfigError, FetchError, ListingBrokenError
 from monitor.sources import source_class
 from monitor.sources.base import DocumentRef, SourceContext
-from monitor.sources.moderngov import (
+from monitor.sources.moderngov.source import (
     ModernGovSource,
     parse_get_meeting,
 )
@@ -463,7 +463,7 @@ def test_xml_entities_are_not_resolved(tmp_path):
         "<linkeddocuments><linkeddoc><attachmentid>5</attachmentid><title>A &x; B</title>"
         "</linkeddoc></linkeddocuments></agendaitem></agendaitems></meeting>"
     ).encode()
-    from monitor.sources.moderngov import _XML_PARSER
+    from monitor.sources.moderngov.source import _XML_PARSER
 
     root = etree.fromstring(hostile, _XML_PARSER)
     docs = parse_get_meeting(root, "u", 1, "https://example.org")

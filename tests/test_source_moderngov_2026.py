@@ -18,7 +18,7 @@ import yaml
 
 from monitor.errors import BlockedError, ListingBrokenError
 from monitor.sources.base import SourceContext
-from monitor.sources.moderngov import (
+from monitor.sources.moderngov.source import (
     ModernGovSource,
     date_in_text,
     document_key,

@@ -14,7 +14,7 @@ from lxml import etree
 
 from monitor.errors import ListingBrokenError
 from monitor.sources.base import SourceContext
-from monitor.sources.moderngov import (
+from monitor.sources.moderngov.source import (
     ModernGovSource,
     absolute_url,
     classify,
@@ -120,7 +120,7 @@ def test_meetings_page_reads_title_ids_dates_statuses():
 
 
 def _real(shared_fixtures: Path, name: str) -> etree._Element:
-    from monitor.sources.moderngov import _XML_PARSER
+    from monitor.sources.moderngov.source import _XML_PARSER
 
     return etree.fromstring((shared_fixtures / "moderngov" / "webservice" / name).read_bytes(), _XML_PARSER)
 

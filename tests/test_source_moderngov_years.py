@@ -15,7 +15,7 @@ import pytest
 
 from monitor.errors import FetchError
 from monitor.sources.base import SourceContext
-from monitor.sources.moderngov import ModernGovSource, municipal_year
+from monitor.sources.moderngov.source import ModernGovSource, municipal_year
 
 # window with the default 90 days back: 04/03/2026 .. 01/08/2026, so it starts in 2025/26
 JUNE = date(2026, 6, 2)

@@ -17,17 +17,17 @@ import pytest
 from pydantic import ValidationError
 
 from monitor.errors import BlockedError, ListingBrokenError
-from monitor.extract import extract_here
+from monitor.extract.pool import extract_here
+from monitor.extract.textnorm import normalise_page
 from monitor.sources import source_class
 from monitor.sources.base import DocumentRef, SourceContext
-from monitor.sources.ofsted import (
+from monitor.sources.ofsted.source import (
     OfstedSource,
     parse_date_span,
     read_judgements,
     read_report_type,
     report_kind,
 )
-from monitor.textnorm import normalise_page
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ofsted"
 GRADE_KEYS = ("overall", "impact_of_leaders", "help_and_protection", "in_care", "care_leavers")
@@ -629,7 +629,7 @@ def test_date_span_unreadable():
 
 def test_contract_guarded_child_gives_the_same_meta(shared_fixtures):
     # the pass reads documents in the guarded child: its meta must survive the JSON trip
-    from monitor.extract import Extractor
+    from monitor.extract.pool import Extractor
 
     path = shared_fixtures / "ofsted" / "reports" / "ilacs-80568.pdf"
     with Extractor(timeout=60) as extractor:

@@ -17,7 +17,7 @@ from test_source_ofsted import _search_route, fixture, make_source
 
 from monitor.errors import ListingBrokenError
 from monitor.sources.base import DocumentRef
-from monitor.sources.ofsted import _file_key, _split_nonvisual, council_name_key, report_kind
+from monitor.sources.ofsted.source import _file_key, _split_nonvisual, council_name_key, report_kind
 
 #: the real tag, as bs4 printed it in data-to-insight's SEND tool (evidence file
 #: send_tool_publication_link_area_send_50252437.html); the href host is made the test server's
@@ -112,7 +112,7 @@ def test_council_page_without_timeline_lists_every_link(server, http, caplog):
     server.add("/provider/44/80438", fixture("provider_la_links_only.html", server.url))
     source = make_source(server, http, providers=[{"urn": 80438}])
 
-    with caplog.at_level(logging.WARNING, logger="monitor.sources.ofsted"):
+    with caplog.at_level(logging.WARNING, logger="monitor.sources.ofsted.source"):
         docs = list(source.list_documents())
 
     base, name = server.url, "Brighton and Hove City Council"
@@ -157,7 +157,7 @@ def test_council_page_without_timeline_lists_every_link(server, http, caplog):
 def test_file_link_outside_publication_links_is_listed_and_said(server, http, caplog):
     body = REAL_LINK + '<p><a class="download" href="{BASE}/v1/file/50290099">Summary for parents</a></p>'
     server.add("/provider/44/80584", _page(body, server.url))
-    with caplog.at_level(logging.WARNING, logger="monitor.sources.ofsted"):
+    with caplog.at_level(logging.WARNING, logger="monitor.sources.ofsted.source"):
         docs = list(make_source(server, http, providers=[{"urn": 80584}]).list_documents())
     assert docs == [
         _area_send(server.url),
@@ -205,7 +205,7 @@ def test_search_follows_a_council_whose_urn_changed(server, http, caplog):
     server.add("/provider/44/80438", fixture("provider_la_links_only.html", server.url))
     source = make_source(server, http, providers=[{"urn": 846, "name": "Brighton and Hove"}], search=True)
 
-    with caplog.at_level(logging.WARNING, logger="monitor.sources.ofsted"):
+    with caplog.at_level(logging.WARNING, logger="monitor.sources.ofsted.source"):
         docs = list(source.list_documents())
 
     assert len(docs) == 7

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from monitor.errors import ListingBrokenError
 from monitor.sources import source_class
 from monitor.sources.base import CrossCheckFact, SourceContext
-from monitor.sources.ofsted_outcomes import OfstedOutcomesSource
+from monitor.sources.ofsted.outcomes_source import OfstedOutcomesSource
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ofsted"
 RELEASE = "/government/statistics/local-authority-inspection-outcomes-as-at-31-march-2026"
@@ -432,7 +432,7 @@ def test_facts_through_the_pipelines_cross_check(server, http):
     # statistics disagree with, or a report the source never listed, gives a mismatch
     from types import SimpleNamespace
 
-    from monitor.crosscheck import find_mismatches
+    from monitor.pipeline.crosscheck import find_mismatches
 
     server.add(ODS_PATH, make_ods({"Inspections_as_at_31_March": AS_AT}), content_type=ODS_TYPE)
     govuk(server, [attachment(server, ODS_PATH, ODS_TYPE)])

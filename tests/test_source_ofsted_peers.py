@@ -12,7 +12,7 @@ from test_source_ofsted_outcomes import AS_AT, HISTORY, ODS_PATH, ODS_TYPE, atta
 from monitor.errors import ListingBrokenError
 from monitor.sources import source_class
 from monitor.sources.base import SourceContext
-from monitor.sources.ofsted_peers import OfstedPeersSource, context_sentence
+from monitor.sources.ofsted.peers_source import OfstedPeersSource, context_sentence
 
 ENFIELD = ["E09000010", "Enfield", "London", "Short", "d2023-11-10", "d2023-12-19", "Inadequate", "", "", "", ""]
 LEEDS = ["E08000035", "Leeds", "Yorkshire and Humber", "Standard", "d2022-03-04", "d2022-04-22", "Outstanding", "", "", "", ""]

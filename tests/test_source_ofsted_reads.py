@@ -17,9 +17,9 @@ import pytest
 from harness import Monitor
 from scenario_sites import config_yaml, draw_pdf, letter, ofsted_page
 
-from monitor.extract import extract_here
-from monitor.sources.ofsted import read_judgements
-from monitor.textnorm import normalise_page
+from monitor.extract.pool import extract_here
+from monitor.extract.textnorm import normalise_page
+from monitor.sources.ofsted.source import read_judgements
 
 ROWS = (
     ("impact_of_leaders", "The impact of leaders on social work", "practice with children and families"),

@@ -18,9 +18,9 @@ import pdfplumber
 from test_source_ofsted import _draw_pdf
 
 from monitor.detect.verdicts import compare, headline_verdict, verdict_of
-from monitor.extract import extract_here
-from monitor.sources.ofsted import read_judgements
-from monitor.textnorm import normalise_page
+from monitor.extract.pool import extract_here
+from monitor.extract.textnorm import normalise_page
+from monitor.sources.ofsted.source import read_judgements
 
 ROWS = [
     ("The impact of leaders on social work", "practice with children and families", "Inadequate"),

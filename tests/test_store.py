@@ -108,7 +108,7 @@ def test_versions_are_append_only(database_url, tmp_path):
 def test_the_http_cache_takes_the_same_url_from_many_threads(database_url, tmp_path):
     from concurrent.futures import ThreadPoolExecutor
 
-    from monitor.http import CachedResponse
+    from monitor.http.client import CachedResponse
     from monitor.store.models import HttpCacheRow
 
     store = Store(database_url, tmp_path / "data")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from monitor.textnorm import PAGE_BREAK, flatten, join_pages, normalise_page
+from monitor.extract.textnorm import PAGE_BREAK, flatten, join_pages, normalise_page
 
 
 def test_nfc_composes_decomposed_accents():

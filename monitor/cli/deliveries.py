@@ -50,7 +50,7 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
 
 def cmd_digest(args: argparse.Namespace) -> int:
     """Write the digest of one day (default today, UTC); optionally email it."""
-    from monitor.deliver.publish import write_day_digest
+    from monitor.deliver.rebuild import write_day_digest
     from monitor.store import utcnow
 
     config = load_config_for(args)
@@ -71,7 +71,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
 def _email_digest(config, store, day: date) -> int:  # type: ignore[no-untyped-def]
     from monitor.deliver.email import DeliveryError
-    from monitor.deliver.publish import email_day_digest
+    from monitor.deliver.rebuild import email_day_digest
 
     if config.settings.email is None:
         raise UsageError("settings.email is not configured in sources.yaml")

@@ -259,7 +259,7 @@ def cmd_events(args: argparse.Namespace) -> int:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """Extract a local file exactly as a pass would."""
-    from monitor.extract import Extractor
+    from monitor.extract.pool import Extractor
 
     path = Path(args.path)
     if not path.is_file():

@@ -21,7 +21,7 @@ from monitor.cli.common import (
 def cmd_run(args: argparse.Namespace) -> int:
     """One monitoring pass."""
     from monitor.lock import InstanceLock
-    from monitor.pipeline import Pipeline
+    from monitor.pipeline.one_pass import Pipeline
 
     config = load_config_for(args)
     if args.source:
@@ -138,8 +138,8 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     if rows:
         print(table(rows, ["name", "kind", "schedule", "enabled", "where"]))
     exit_code = EXIT_OK
-    from monitor.http import HttpClient
-    from monitor.steps.listing import build_source
+    from monitor.http.client import HttpClient
+    from monitor.pipeline.listing import build_source
 
     store = open_store(config) if args.probe else None
     http = HttpClient(config.settings.http_settings(), store.http_cache() if store else None)

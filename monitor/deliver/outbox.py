@@ -23,7 +23,7 @@ from monitor.store.models import DeliveryRow, EventRow, delivery_event
 
 if TYPE_CHECKING:
     from monitor.config import Config
-    from monitor.pass_result import PassResult
+    from monitor.pipeline.pass_result import PassResult
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +139,7 @@ def delivery_json(delivery: DeliveryRow) -> dict[str, Any]:
 def refresh_outputs(store: Store, config: Config, day: date | None = None) -> None:
     """Rewrite the Atom feed and today's digest from the store, unless nothing they are built
     from has changed since they were last written (a pass that found nothing)."""
-    from monitor.deliver.publish import (
+    from monitor.deliver.rebuild import (
         mark_outputs,
         outputs_current,
         outputs_stamp,

@@ -19,7 +19,7 @@ group the council answered when it did not):
      and the paper came at most `window_days` (180) after it.
 3. **Never backwards.** A paper dated before the finding never answers it.
 
-Pure functions over texts and small records; monitor/responses.py applies them to the store.
+Pure functions over texts and small records; monitor/detect/responses.py applies them to the store.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from monitor.textnorm import flatten
+from monitor.extract.textnorm import flatten
 
 MONTHS = {
     m: i

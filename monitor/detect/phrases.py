@@ -1,6 +1,6 @@
 """Phrase rules: find damning words in a document's text and quote the sentences they sit in.
 
-Documents reach us as extracted pages (monitor.extract): PDF text with line breaks in the
+Documents reach us as extracted pages (monitor.extract.pool): PDF text with line breaks in the
 middle of sentences, words hyphenated across lines, curly quotes, and table cells that
 never end in a full stop. Matching and quoting are built to survive all of that, so a
 volunteer reading an alert sees the whole sentence and the page to turn to.
@@ -22,7 +22,7 @@ from monitor.detect.sentences import Segment as _Segment
 from monitor.detect.sentences import segments as _segments
 from monitor.detect.sentences import segments_around as _segments_around
 from monitor.detect.sentences import working_text as _working_text
-from monitor.textnorm import normalise_page
+from monitor.extract.textnorm import normalise_page
 
 Severity = Literal["urgent", "normal", "info"]
 

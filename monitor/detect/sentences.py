@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from monitor.textnorm import normalise_page
+from monitor.extract.textnorm import normalise_page
 
 #: the shortest full-width line we expect of a report page (A4, 11-12pt: 80-100 characters)
 MIN_TYPICAL_LINE = 80

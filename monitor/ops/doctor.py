@@ -166,8 +166,8 @@ def listing_url(adapter) -> str:  # type: ignore[no-untyped-def]
 
 def check_sources(config) -> list[Check]:  # type: ignore[no-untyped-def]
     """Each enabled source's host answers, and robots.txt lets us read its listing."""
-    from monitor.http import HttpClient
-    from monitor.steps.listing import build_source
+    from monitor.http.client import HttpClient
+    from monitor.pipeline.listing import build_source
 
     settings = config.settings.http_settings()
     settings.retries = 0

@@ -18,12 +18,12 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from monitor.extract.textnorm import PAGE_BREAK
 from monitor.search import postgres_fts, sqlite_fts
 from monitor.search.query import QueryError, index_text, parse, patterns, to_fts5, to_tsquery
 from monitor.search.snippet import make_snippet
 from monitor.store.blobs import BlobStore
 from monitor.store.models import DocumentRow, SourceRow, VersionRow
-from monitor.textnorm import PAGE_BREAK
 
 __all__ = ["QueryError", "SearchHit", "ensure_index", "index_version", "reindex", "search", "unindex_versions"]
 

@@ -109,7 +109,7 @@ def event_row(event: SiteEvent, docs: dict[int, SiteDocument]) -> dict[str, Any]
 
 def peer_contexts(events: list[SiteEvent]) -> dict[str, str]:
     """council name (folded) -> the newest peer_context sentence about it."""
-    from monitor.sources.ofsted_peers import context_sentence
+    from monitor.sources.ofsted.peers_source import context_sentence
 
     out: dict[str, str] = {}
     for event in events:

@@ -12,16 +12,16 @@ from monitor.sources.base import DocumentRef, Source, SourceSettings
 REGISTRY: dict[str, str] = {
     "page": "monitor.sources.page:PageSource",
     "feed": "monitor.sources.feed:FeedSource",
-    "ofsted": "monitor.sources.ofsted:OfstedSource",
-    "ofsted_outcomes": "monitor.sources.ofsted_outcomes:OfstedOutcomesSource",
-    "ofsted_peers": "monitor.sources.ofsted_peers:OfstedPeersSource",
-    "cqc": "monitor.sources.cqc:CqcSource",
-    "cqc_ratings": "monitor.sources.cqc_ratings:CqcRatingsSource",
-    "lgsco": "monitor.sources.lgsco:LgscoSource",
-    "lgsco_performance": "monitor.sources.lgsco_performance:LgscoPerformanceSource",
-    "housing_ombudsman": "monitor.sources.housing_ombudsman:HousingOmbudsmanSource",
-    "moderngov": "monitor.sources.moderngov:ModernGovSource",
-    "govuk": "monitor.sources.govuk:GovukSource",
+    "ofsted": "monitor.sources.ofsted.source:OfstedSource",
+    "ofsted_outcomes": "monitor.sources.ofsted.outcomes_source:OfstedOutcomesSource",
+    "ofsted_peers": "monitor.sources.ofsted.peers_source:OfstedPeersSource",
+    "cqc": "monitor.sources.cqc.source:CqcSource",
+    "cqc_ratings": "monitor.sources.cqc.ratings_source:CqcRatingsSource",
+    "lgsco": "monitor.sources.lgsco.source:LgscoSource",
+    "lgsco_performance": "monitor.sources.lgsco.performance_source:LgscoPerformanceSource",
+    "housing_ombudsman": "monitor.sources.housing_ombudsman.source:HousingOmbudsmanSource",
+    "moderngov": "monitor.sources.moderngov.source:ModernGovSource",
+    "govuk": "monitor.sources.govuk.source:GovukSource",
 }
 
 

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:
-    from monitor.http import HttpClient
+    from monitor.http.client import HttpClient
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ class Source:
     #: set False: what falls out of the window is not a removal.
     complete_listing: ClassVar[bool] = True
     #: True for a cross-check source: it yields no documents of its own but facts that the
-    #: source named by its `checks` setting must agree with (see monitor/crosscheck.py)
+    #: source named by its `checks` setting must agree with (see monitor/pipeline/crosscheck.py)
     cross_check: ClassVar[bool] = False
     #: True for a peer-context source: it yields no documents but the national or regional
     #: picture a finding sits in (how many councils hold each grade), recorded as an event

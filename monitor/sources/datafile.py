@@ -14,7 +14,7 @@ from monitor.errors import ListingBrokenError
 from monitor.sources.base import DocumentRef, Source
 
 if TYPE_CHECKING:
-    from monitor.http import Response
+    from monitor.http.client import Response
 
 
 class DataFileSource(Source):

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from monitor.http_types import CachedResponse
+from monitor.http.types import CachedResponse
 from monitor.store.blobs import BlobStore
 from monitor.store.models import HttpCacheRow
 
@@ -133,7 +133,7 @@ class Store:
 
 
 class StoreHttpCache:
-    """monitor.http.HttpCache kept in the `http_cache` table, bodies in the blob store."""
+    """monitor.http.client.HttpCache kept in the `http_cache` table, bodies in the blob store."""
 
     def __init__(self, store: Store):
         self.store = store

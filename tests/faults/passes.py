@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 from monitor.config import load_config
-from monitor.http import HttpClient
-from monitor.pipeline import PassResult, Pipeline
+from monitor.http.client import HttpClient
+from monitor.pipeline.one_pass import PassResult, Pipeline
 from monitor.store import Store
 
 #: sources.yaml has no key for the whole-response deadline (HttpSettings.download_deadline,

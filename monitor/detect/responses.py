@@ -1,0 +1,249 @@
+"""The council's answer, linked to the finding: `response` events and `monitor responses`.
+
+After each pass, every version stored in it from an *answer* source (council committee
+papers, news pages and feeds) is read for references to the *findings* the monitor holds
+(inspections, assessments, decisions, notices). Each link is one `response` event on the
+answer, with the sentences that make it (rules in monitor/detect/mentions.py). A finding
+that has no answer after `settings.responses.unanswered_days` is flagged in the digest.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from monitor.dates import iso_day
+from monitor.detect.mentions import Finding, link_answer
+from monitor.detect.verdicts import rank
+from monitor.detect.version_events import pages_of
+from monitor.events import record_event
+from monitor.store.db import Store, utcnow
+from monitor.store.models import DocumentRow, EventRow, SourceRow, VersionRow
+
+if TYPE_CHECKING:
+    from monitor.config import Config
+
+log = logging.getLogger(__name__)
+
+EVENT_TYPE = "response"
+#: what a source's documents are, by kind, unless its `role:` says otherwise
+DEFAULT_ROLES = {
+    "ofsted": "finding",
+    "cqc": "finding",
+    "lgsco": "finding",
+    "lgsco_performance": "finding",
+    "govuk": "finding",
+    "housing_ombudsman": "finding",
+    "moderngov": "answer",
+    "page": "answer",
+    "feed": "answer",
+}
+_PUBLISHER = {
+    "ofsted": "Ofsted",
+    "cqc": "the CQC",
+    "lgsco": "the Ombudsman",
+    "lgsco_performance": "the Ombudsman",
+    "housing_ombudsman": "the Housing Ombudsman",
+    "govuk": "GOV.UK",
+}
+_OFSTED_TOPICS = {
+    "inspection": "ofsted-ilacs",
+    "monitoring visit": "ofsted-monitoring",
+    "focused visit": "ofsted-focused",
+    "area send": "ofsted-send",
+    "jtai": "ofsted-jtai",
+}
+
+
+def role_of(config: Config, name: str, kind: str) -> str:
+    """finding, answer or none for a configured source (a source no longer configured: by kind)."""
+    for src in config.sources:
+        if src.name == name and src.common.role:
+            return src.common.role
+    return DEFAULT_ROLES.get(kind, "none")
+
+
+def topic_of(kind: str, doc: DocumentRow) -> str | None:
+    """The words a council paper would use for this finding (see mentions.TOPIC_PATTERNS)."""
+    title = (doc.title or "").casefold()
+    meta = doc.meta or {}
+    if kind == "ofsted":
+        return _OFSTED_TOPICS.get((doc.kind or "").casefold())
+    if kind == "cqc":
+        return "cqc-assessment"
+    if kind == "lgsco":
+        decision = str(meta.get("decision") or "").casefold()
+        return "ombudsman-report" if "report" in (doc.kind or "").casefold() or decision.startswith("report") else None
+    if kind == "govuk":
+        if "improvement notice" in title:
+            return "improvement-notice"
+        if "direction" in title:
+            return "direction"
+        if "regulat" in title or "social housing" in title:
+            return "rsh"
+    return None
+
+
+def finding_of(source: SourceRow, doc: DocumentRow) -> Finding:
+    """A stored document as a finding an answer may refer to."""
+    meta = doc.meta or {}
+    reference = None
+    if source.kind in ("lgsco", "housing_ombudsman"):
+        reference = str(meta.get("reference") or doc.key)
+        if sum(c.isdigit() for c in reference) < 6:
+            reference = None
+    inspected = None
+    dates = meta.get("inspection_dates")
+    if isinstance(dates, dict) and iso_day(dates.get("start")) and iso_day(dates.get("end")):
+        inspected = (iso_day(dates["start"]), iso_day(dates["end"]))
+    topic = topic_of(source.kind, doc)
+    if source.kind in ("lgsco", "housing_ombudsman"):
+        outcome = rank(str(meta.get("decision") or ""))
+        expects = topic is not None or (outcome is not None and outcome <= 1)
+    else:
+        expects = topic is not None
+    return Finding(
+        id=doc.id,
+        source=source.name,
+        key=doc.key,
+        title=doc.title or doc.key,
+        published=doc.published or iso_day(meta.get("decision_date")),
+        topic=topic,
+        reference=reference,
+        inspected=inspected,  # type: ignore[arg-type]
+        expects_answer=expects,
+    )
+
+
+def answer_date(doc: DocumentRow, version: VersionRow) -> date:
+    """When the council said it: the paper's date, else its meeting's, else when we found it."""
+    meta = doc.meta or {}
+    return doc.published or iso_day(meta.get("meeting_date")) or version.fetched_at.date()
+
+
+def _findings(session: Session, config: Config) -> list[Finding]:
+    rows = session.execute(select(DocumentRow, SourceRow).join(SourceRow)).all()
+    return [finding_of(src, doc) for doc, src in rows if role_of(config, src.name, src.kind) == "finding"]
+
+
+def _sentence_of(kind: str, finding: Finding) -> str:
+    when = finding.published.strftime("%-d %B %Y") if finding.published else "undated"
+    return f"{_PUBLISHER.get(kind, kind)}'s \u201c{finding.title}\u201d, published {when}"
+
+
+def link_new_answers(config: Config, store: Store, since: datetime) -> int:
+    """Record `response` events for the answer versions stored since `since`; returns how many."""
+    window = config.settings.responses.window_days
+    recorded = 0
+    with store.session() as session:
+        versions = session.scalars(
+            select(VersionRow)
+            .options(joinedload(VersionRow.document).joinedload(DocumentRow.source))
+            .where(VersionRow.fetched_at >= since)
+            .order_by(VersionRow.id)
+        ).all()
+        answers = [v for v in versions if role_of(config, v.document.source.name, v.document.source.kind) == "answer"]
+        if not answers:
+            return 0
+        findings = _findings(session, config)
+        if not findings:
+            return 0
+        kinds = dict(session.execute(select(SourceRow.name, SourceRow.kind)).all())
+        for version in answers:
+            doc = version.document
+            when = answer_date(doc, version)
+            links = link_answer(pages_of(version.text), when, findings, window_days=window)
+            if not links:
+                continue
+            earlier = {
+                ((row.details or {}).get("finding") or {}).get("key")
+                for row in session.scalars(select(EventRow).where(EventRow.document_id == doc.id, EventRow.type == EVENT_TYPE))
+            }
+            for link in links:
+                finding = link.finding
+                if finding.key in earlier:
+                    continue
+                days = (when - finding.published).days if finding.published else None
+                record_event(
+                    session,
+                    doc.source,
+                    EVENT_TYPE,
+                    "normal",
+                    f"{doc.title} ({when.strftime('%-d %B %Y')}) answers {_sentence_of(kinds.get(finding.source, ''), finding)}",
+                    {
+                        "finding": {
+                            "source": finding.source,
+                            "key": finding.key,
+                            "title": finding.title,
+                            "published": finding.published.isoformat() if finding.published else None,
+                        },
+                        "mentions": link.mentions,
+                        "days_after": days,
+                        "rule": link.rule,
+                        "answer_date": when.isoformat(),
+                    },
+                    document=doc,
+                    version_id=version.id,
+                )
+                recorded += 1
+    if recorded:
+        log.info("%d council answer(s) linked to findings", recorded)
+    return recorded
+
+
+def responses_report(config: Config, store: Store, today: date | None = None) -> list[dict[str, Any]]:
+    """Each finding with the council papers that answered it (`monitor responses --json`)."""
+    today = today or utcnow().date()
+    out: list[dict[str, Any]] = []
+    with store.session() as session:
+        events = session.scalars(
+            select(EventRow).options(joinedload(EventRow.document), joinedload(EventRow.source)).where(EventRow.type == EVENT_TYPE)
+        ).all()
+        answered: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for event in events:
+            finding = (event.details or {}).get("finding") or {}
+            doc = event.document
+            answered.setdefault((finding.get("source"), finding.get("key")), []).append(
+                {
+                    "source": event.source.name,
+                    "key": doc.key if doc else None,
+                    "title": doc.title if doc else event.title,
+                    "published": (event.details or {}).get("answer_date"),
+                    "days_after": (event.details or {}).get("days_after"),
+                }
+            )
+        for finding in sorted(_findings(session, config), key=lambda f: (f.published or date.min, f.key), reverse=True):
+            responses = sorted(answered.get((finding.source, finding.key), []), key=lambda r: r["published"] or "")
+            unanswered = None
+            if not responses and finding.published:
+                unanswered = (today - finding.published).days
+            out.append(
+                {
+                    "finding": {
+                        "source": finding.source,
+                        "key": finding.key,
+                        "title": finding.title,
+                        "published": finding.published.isoformat() if finding.published else None,
+                    },
+                    "responses": responses,
+                    "unanswered_days": unanswered,
+                    "expects_answer": finding.expects_answer,
+                }
+            )
+    return out
+
+
+def overdue(report: list[dict[str, Any]], unanswered_days: int, horizon_days: int = 365) -> list[dict[str, Any]]:
+    """Findings that expect an answer and have none after `unanswered_days`, published
+    within `horizon_days` (older ones are the record, not news)."""
+    return [
+        row
+        for row in report
+        if row.get("expects_answer")
+        and row["unanswered_days"] is not None
+        and unanswered_days <= row["unanswered_days"] <= horizon_days
+    ]

@@ -1,0 +1,155 @@
+"""From a stored version to the events that matter: phrase matches and verdict changes.
+
+The rules themselves live in monitor/detect/; this module applies them to the store.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from monitor.events import record_event
+from monitor.extract.textnorm import PAGE_BREAK
+from monitor.store.models import DocumentRow, EventRow, SourceRow, VersionRow
+
+if TYPE_CHECKING:
+    from monitor.config import Config, SourceConfig
+
+
+def rules_for(config: Config, src: SourceConfig) -> list[Any]:
+    """The phrase rules of a source: the global list (or the defaults) plus its own."""
+    from monitor.detect.phrases import DEFAULT_PHRASES
+
+    base = config.settings.phrases
+    return list(base if base is not None else DEFAULT_PHRASES) + list(src.common.phrases)
+
+
+def pages_of(text: str) -> list[str]:
+    """A stored text split back into its pages."""
+    return text.split(PAGE_BREAK) if text else []
+
+
+def change_details(config: Config, src: SourceConfig, old_text: str, new_text: str) -> dict[str, Any]:
+    """The diff summary of a changed version (what was added and removed, phrases gone)."""
+    from monitor.detect.phrases import diff_summary
+
+    return diff_summary(pages_of(old_text), pages_of(new_text), rules_for(config, src))
+
+
+def provider_of(kind: str, doc: DocumentRow) -> str | None:
+    """What a verdict belongs to, so only like is compared with like: the inspected provider
+    or location; for the Ombudsman, the complaint (a decision on another complaint is not a
+    change of verdict)."""
+    meta = doc.meta or {}
+    keys = ("reference",) if kind in ("lgsco", "housing_ombudsman") else ("urn", "location_id", "provider_id", "local_authority", "authority", "provider")
+    for key in keys:
+        if meta.get(key):
+            return str(meta[key])
+    return None
+
+
+def display_name(doc: DocumentRow) -> str | None:
+    """Whom a document is about, in words (for subjects and digests)."""
+    meta = doc.meta or {}
+    for key in ("provider", "location_name", "provider_name", "authority", "local_authority", "committee"):
+        value = meta.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def detect_for_version(
+    config: Config,
+    src: SourceConfig,
+    session: Session,
+    source: SourceRow,
+    doc: DocumentRow,
+    version: VersionRow,
+    previous: VersionRow | None,
+    *,
+    baseline: bool,
+) -> None:
+    """Record phrase_match and rating_change events for a newly stored version."""
+    from monitor.detect.phrases import added_pages, find_phrases
+    from monitor.detect.verdicts import compare, format_change, verdict_of
+
+    pages = pages_of(version.text)
+    if previous is not None:
+        pages = added_pages(pages_of(previous.text), pages)
+    # an alert carries only the urgent events, not the new_document: they bring the
+    # document's own headline sentences with them
+    headline = {"headline": (doc.meta or {})["headline"]} if (doc.meta or {}).get("headline") else {}
+    for match in find_phrases(pages, rules_for(config, src)):
+        record_event(
+            session,
+            source,
+            "phrase_match",
+            "info" if baseline else match.severity,
+            f"'{match.phrase}' x{match.count} in {doc.title}",
+            {**match.to_dict(), "provider_name": display_name(doc), **headline},
+            document=doc,
+            version_id=version.id,
+        )
+
+    current = verdict_of(source.kind, doc.meta or {})
+    provider = provider_of(source.kind, doc)
+    if not current or provider is None:
+        return
+    # a re-issued version of the same report is compared with its own earlier version first
+    earlier = verdict_of(source.kind, previous.meta or {}) if previous is not None else None
+    if not earlier:
+        earlier = _previous_verdict(session, source, doc, provider)
+    if earlier is None:
+        return
+    for change in compare(earlier, current):
+        context = _peer_context(session, source, change.field)
+        record_event(
+            session,
+            source,
+            "rating_change",
+            "info" if baseline else change.severity,
+            f"{doc.title}: {change.field} {format_change(change)}",
+            {**change.to_dict(), "provider": provider, "provider_name": display_name(doc), **headline, **context},
+            document=doc,
+            version_id=version.id,
+        )
+
+
+def _peer_context(session: Session, source: SourceRow, field: str) -> dict[str, Any]:
+    """{"peer_context": sentence} from the newest peer_context event about this publisher and
+    field (one naming this source in `context_for`, or any), else {}."""
+    if source.kind != "ofsted" or field != "overall":
+        return {}
+    from monitor.sources.ofsted.peers_source import context_sentence
+
+    rows = session.scalars(select(EventRow).where(EventRow.type == "peer_context").order_by(EventRow.id.desc()).limit(20))
+    for row in rows:
+        details = row.details or {}
+        if details.get("publisher") == "ofsted" and details.get("context_for") in (None, source.name):
+            return {"peer_context": context_sentence(details)}
+    return {}
+
+
+def _previous_verdict(session: Session, source: SourceRow, doc: DocumentRow, provider: str) -> dict[str, str] | None:
+    """The verdict of the latest earlier document about the same provider, if any."""
+    from monitor.detect.verdicts import verdict_of
+
+    candidates = session.scalars(
+        select(DocumentRow).where(DocumentRow.source_id == source.id, DocumentRow.id != doc.id)
+    ).all()
+    best: tuple[Any, dict[str, str]] | None = None
+    for other in candidates:
+        if provider_of(source.kind, other) != provider:
+            continue
+        verdict = verdict_of(source.kind, other.meta or {})
+        if not verdict:
+            continue
+        when = (other.published or date.min, other.first_seen)
+        if doc.published and other.published and other.published > doc.published:
+            continue
+        if best is None or when > best[0]:
+            best = (when, verdict)
+    return best[1] if best else None
