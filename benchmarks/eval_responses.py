@@ -1,4 +1,4 @@
-"""Precision and recall of `response` linking on the labelled set in tests/fixtures/responses/.
+"""Precision and recall of `response` linking on the labelled set in tests/detect/fixtures/responses/.
 
 Each labelled answer (a council paper or news item: its date, its page texts, and the
 findings a person would say it answers) is linked by monitor.detect.mentions.link_answer
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from monitor.detect.mentions import Finding, link_answer
 
-FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "responses"
+FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "detect" / "fixtures" / "responses"
 
 
 @dataclass

@@ -6,5 +6,5 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))  # tests/: harness, pdfs, publisher_server
+sys.path.insert(0, str(HERE.parent / "support"))  # tests/support/: harness, pdfs, publisher_server
 sys.path.insert(0, str(HERE))  # tests/faults/: integrity, hostile

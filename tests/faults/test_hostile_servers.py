@@ -1,6 +1,6 @@
 """One source's server misbehaves during a real pass; the two healthy sources beside it must
 not notice. Every fault is bounded in time, recorded as that source's error, and the store
-stays consistent. (The raw client against each behaviour is tested in tests/test_http.py;
+stays consistent. (The raw client against each behaviour is tested in tests/http/test_http_client.py;
 here the whole pipeline is.)"""
 
 from __future__ import annotations
