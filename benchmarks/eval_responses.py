@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from monitor.detect.mentions import Finding, link_answer
+from monitor.responses import topic_patterns
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "detect" / "fixtures" / "responses"
 
@@ -65,7 +66,7 @@ def evaluate(window_days: int = 180) -> tuple[Scores, int]:
     labelled = json.loads((FIXTURES / "labelled.json").read_text())
     scores = Scores()
     for item in labelled:
-        links = link_answer(item["pages"], date.fromisoformat(item["date"]), list(findings.values()), window_days=window_days)
+        links = link_answer(item["pages"], date.fromisoformat(item["date"]), list(findings.values()), topic_patterns(), window_days=window_days)
         got = {ids[link.finding.id] for link in links}
         want = set(item["expected"])
         scores.tp += len(got & want)

@@ -124,7 +124,7 @@ class SourceCommon(BaseModel):
     baseline_alerts: bool | None = None
     description: str | None = None
     #: finding (holds the council to account), answer (the council's papers and news) or none;
-    #: by default from the kind (monitor/detect/responses.py)
+    #: by default from the kind (monitor/responses.py)
     role: Literal["finding", "answer", "none"] | None = None
 
     @field_validator("kind")

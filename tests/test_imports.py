@@ -165,3 +165,26 @@ def test_commands_sit_on_top() -> None:
         allowed = {"monitor.cli.common"} | ({"monitor.cli"} if module == "monitor.cli.__main__" else set())
         wrong = targets & package - allowed
         assert not wrong, f"{module} imports {sorted(wrong)}: import monitor.cli.common instead"
+
+
+def test_detection_imports_no_source() -> None:
+    """What a kind means reaches monitor/detect/ as a profile passed in (monitor/profile.py),
+    never by importing a publisher: detection rules stay the same for every publisher."""
+    graph, edges = import_graph()
+    wrong = [
+        f"{a} (line {line}) imports {b}"
+        for a, b, line in edges
+        if (a == "monitor.detect" or a.startswith("monitor.detect.")) and (b == "monitor.sources" or b.startswith("monitor.sources."))
+    ]
+    assert {"monitor.detect.verdicts", "monitor.detect.headlines", "monitor.detect.version_events"} <= set(graph)
+    assert wrong == []
+
+
+def test_profiles_are_light() -> None:
+    """Every publisher's profile.py imports only monitor.profile, so reading every profile at
+    start-up loads no adapter, reader or parser."""
+    graph, _ = import_graph()
+    profiles = [m for m in graph if m.startswith("monitor.sources.") and m.endswith(".profile")]
+    assert len(profiles) >= 8
+    for module in profiles:
+        assert graph[module] <= {"monitor.profile"}, f"{module} imports {sorted(graph[module])}"

@@ -10,7 +10,7 @@ from monitor.cli.common import EXIT_OK, open_session, print_json, table, today_o
 
 def cmd_responses(args: argparse.Namespace) -> int:
     """List findings, their answers and the days each took; unanswered ones with their age."""
-    from monitor.detect.responses import responses_report
+    from monitor.responses import responses_report
 
     with open_session(args) as (config, store, _session):
         report = responses_report(config, store, today=today_override())

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 from monitor.dates import iso_day
 from monitor.deliver.render import (
     PROBLEM_TYPES,
-    PUBLISHER_ORDER,
     environment,
     event_time,
     format_day,
@@ -24,6 +23,7 @@ from monitor.deliver.render import (
     item_view,
     one_line,
     publisher_label,
+    publisher_order,
 )
 
 #: the watchdog group's day: an event at 00:30 BST belongs to that calendar day in London
@@ -59,7 +59,7 @@ def _local_time(event: dict[str, Any]) -> str:
 
 
 def _publisher_order(kind: str) -> tuple[int, str]:
-    return (PUBLISHER_ORDER.index(kind) if kind in PUBLISHER_ORDER else len(PUBLISHER_ORDER), kind)
+    return publisher_order(kind)
 
 
 def _problem_view(problem: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""What every channel writes the same way about an event: publisher labels, event type
+"""What every channel writes the same way about an event: publisher labels (from each kind's
+profile), event type
 labels, text on one line, safe URLs, days, whom an event is about, where our copy is.
 
 Email, digest, feed and the site all use these; monitor/deliver/render.py builds on them.
@@ -11,20 +12,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-PUBLISHERS = {
-    "ofsted": "Ofsted",
-    "ofsted_outcomes": "Ofsted",
-    "cqc": "CQC",
-    "cqc_ratings": "CQC",
-    "lgsco": "Ombudsman",
-    "lgsco_performance": "Ombudsman",
-    "moderngov": "Council committees",
-    "govuk": "GOV.UK",
-    "page": "Web page",
-    "feed": "Feed",
-}
-#: the order publishers appear in the digest: inspectorates first
-PUBLISHER_ORDER = list(PUBLISHERS)
+from monitor.sources import profile_of
+
 SEVERITY_RANK = {"urgent": 0, "normal": 1, "info": 2}
 TYPE_LABELS = {
     "new_document": "New report",
@@ -51,8 +40,13 @@ PROBLEM_TYPES = {
 
 
 def publisher_label(source_kind: str | None) -> str:
-    """"Ofsted", "CQC", "Ombudsman", ... for a source kind."""
-    return PUBLISHERS.get(source_kind or "", (source_kind or "Source").capitalize())
+    """"Ofsted", "CQC", "Ombudsman", "Housing Ombudsman" ... for a source kind (its profile's label)."""
+    return profile_of(source_kind).label
+
+
+def publisher_order(source_kind: str | None) -> tuple[int, str]:
+    """Where a kind's publisher sorts (inspectorates first), as its profile says."""
+    return (profile_of(source_kind).order, source_kind or "")
 
 
 def one_line(text: Any, limit: int = 0) -> str:

@@ -58,7 +58,7 @@ def day_events(store: Store, day: date) -> tuple[list[dict[str, Any]], list[dict
 
 def unanswered_findings(store: Store, config: Config, day: date) -> list[dict[str, Any]]:
     """Findings that expect a council answer and have had none for `responses.unanswered_days`."""
-    from monitor.detect.responses import overdue, responses_report
+    from monitor.responses import overdue, responses_report
 
     return overdue(responses_report(config, store, today=day), config.settings.responses.unanswered_days)
 

@@ -17,8 +17,6 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from monitor.dates import parse_date
 from monitor.deliver.labels import (  # noqa: F401  (re-exported: digest, email, feed, site)
     PROBLEM_TYPES,
-    PUBLISHER_ORDER,
-    PUBLISHERS,
     SEVERITY_RANK,
     TYPE_LABELS,
     event_time,
@@ -27,10 +25,12 @@ from monitor.deliver.labels import (  # noqa: F401  (re-exported: digest, email,
     one_line,
     provider_of,
     publisher_label,
+    publisher_order,
     safe_url,
     stored_copy,
 )
 from monitor.detect.verdicts import field_label, format_change, headline_verdict, verdict_of
+from monitor.sources import profile_of
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -122,7 +122,7 @@ def verdict_parts(group: Group) -> list[str]:
         parts.append(f"{field_label(str(details.get('field') or 'rating'))}: {format_change(details)}")
     if not changes:
         for event in group.of_type("new_document"):
-            headline = headline_verdict(verdict_of(str(event.get("source_kind")), meta_of(event)))
+            headline = headline_verdict(verdict_of(profile := profile_of(event.get("source_kind")), meta_of(event)), profile)
             if headline:
                 parts.append(f"{field_label(headline[0])}: {one_line(headline[1])}")
     for event in group.of_type("phrase_match"):
@@ -194,7 +194,7 @@ def item_view(group: Group, data_dir: Path | None = None) -> dict[str, Any]:
     says: list[dict[str, Any]] = []
     for event in group.of_type("new_document") or group.of_type("changed"):
         says = says or headline_quotes(meta_of(event))
-        for name, grade in verdict_of(str(event.get("source_kind")), meta_of(event)).items():
+        for name, grade in verdict_of(profile_of(event.get("source_kind")), meta_of(event)).items():
             verdicts.append({"field": field_label(name), "grade": one_line(grade)})
         stored = stored or stored_copy((event.get("details") or {}).get("blob_path"), data_dir)
         published = published or _published(event)

@@ -19,7 +19,7 @@ group the council answered when it did not):
      and the paper came at most `window_days` (180) after it.
 3. **Never backwards.** A paper dated before the finding never answers it.
 
-Pure functions over texts and small records; monitor/detect/responses.py applies them to the store.
+Pure functions over texts and small records; monitor/responses.py applies them to the store.
 """
 
 from __future__ import annotations
@@ -55,30 +55,9 @@ MONTHS = {
 _MONTH_YEAR = re.compile(r"\b(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?\s+(20\d\d)\b", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“‘(])")
 
-#: topic -> a sentence pattern that only a mention of that kind of finding has
-TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
-    "ofsted-ilacs": re.compile(
-        r"\bILACS\b|inspection of (?:the )?local authority children'?s services|"
-        r"\b(?:ofsted|recent|latest|last)\b[^.]{0,60}\binspection of (?:harrow'?s? |the council'?s? |our )?children'?s (?:social care )?services|"
-        r"\bofsted\b[^.]{0,80}\bchildren'?s (?:social care )?services\b[^.]{0,60}\b(?:inspect\w*|judge?ment|judged|graded|rated)|"
-        r"\bofsted\b[^.]{0,20}\b(?:inspected|judged|graded|rated)\b[^.]{0,40}\bchildren'?s (?:social care )?services\b|"
-        r"\b(?:inspect\w*|judge?ment|judged|graded|rated)\b[^.]{0,60}\bchildren'?s (?:social care )?services\b[^.]{0,60}\bofsted\b",
-        re.I,
-    ),
-    "ofsted-monitoring": re.compile(r"\bmonitoring visits?\b", re.I),
-    "ofsted-focused": re.compile(r"\bfocused visits?\b", re.I),
-    "ofsted-send": re.compile(r"\b(?:area )?SEND (?:area )?inspection|local area (?:SEND )?inspection|\bSEND\b[^.]{0,40}\bOfsted and (?:the )?CQC\b", re.I),
-    "ofsted-jtai": re.compile(r"\bJTAI\b|joint targeted area inspection", re.I),
-    "cqc-assessment": re.compile(
-        r"\b(?:CQC|Care Quality Commission)\b[^.]{0,80}\b(?:assess\w*|rated|rating)\b|"
-        r"\b(?:assess\w*|rated|rating)\b[^.]{0,60}\b(?:CQC|Care Quality Commission)\b",
-        re.I,
-    ),
-    "improvement-notice": re.compile(r"\bimprovement notice\b", re.I),
-    "direction": re.compile(r"\b(?:statutory|secretary of state'?s?) direction\b|\bdirection (?:was )?issued\b", re.I),
-    "rsh": re.compile(r"\bRegulator of Social Housing\b|\bregulatory (?:notice|judge?ment)\b|\bRSH\b", re.I),
-    "ombudsman-report": re.compile(r"\bOmbudsman'?s?\b[^.]{0,60}\b(?:public )?report\b|\bpublic report\b[^.]{0,60}\bOmbudsman\b", re.I),
-}
+#: topic -> a sentence pattern that only a mention of that kind of finding has; each
+#: publisher's profile declares its own (monitor/profile.py `topics`)
+Topics = dict[str, re.Pattern[str]]
 
 
 @dataclass(frozen=True)
@@ -145,16 +124,22 @@ def _matches_date(finding: Finding, named: list[tuple[int, int, int | None]]) ->
     return False
 
 
-def topics_of(sentence: str) -> list[str]:
+def topics_of(sentence: str, topics: Topics) -> list[str]:
     """The finding topics the sentence names."""
-    return [topic for topic, pattern in TOPIC_PATTERNS.items() if pattern.search(sentence)]
+    return [topic for topic, pattern in topics.items() if pattern.search(sentence)]
 
 
 def link_answer(
-    pages: list[str], answer_date: date, findings: list[Finding], *, window_days: int = 180, max_mentions: int = 5
+    pages: list[str],
+    answer_date: date,
+    findings: list[Finding],
+    topics: Topics,
+    *,
+    window_days: int = 180,
+    max_mentions: int = 5,
 ) -> list[Link]:
     """The findings an answer's text refers to, each with the sentences that do (see the rules
-    in this module's docstring)."""
+    in this module's docstring); `topics` are the publishers' topic patterns."""
     eligible = [f for f in findings if f.published is None or f.published <= answer_date]
     by_topic: dict[str, list[Finding]] = {}
     for finding in eligible:
@@ -177,7 +162,7 @@ def link_answer(
             if pattern.search(sentence):
                 add(finding, page, sentence, "reference")
         named = dates_named(sentence)
-        for topic in topics_of(sentence):
+        for topic in topics_of(sentence, topics):
             candidates = by_topic.get(topic, [])
             if not candidates:
                 continue

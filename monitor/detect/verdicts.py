@@ -1,10 +1,10 @@
 """Grades and outcomes: read them from a document's meta, compare two, say which way it went.
 
-Ofsted and CQC share one four-point scale (Outstanding, Good, Requires improvement,
-Inadequate). The Ombudsman's outcomes are ranked on the same axis so that "better" and
-"worse" mean the same thing everywhere: a complaint upheld (fault found) is worse for the
-council than one not upheld or closed after initial enquiries, and a formal public report
-is the worst of all.
+Which meta field holds a kind's verdict, and its values from best to worst, are the kind's
+profile (monitor/profile.py, declared in the publisher's folder): an upheld complaint ranks
+below one not upheld as an inadequate grade ranks below a good one, so "better" and "worse"
+mean the same thing everywhere. Scores ("4 - Evidence shows an exceptional standard" ... "1
+- ...", CQC's quality statements) rank by their number, whatever the kind.
 """
 
 from __future__ import annotations
@@ -13,49 +13,31 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from monitor.profile import Profile, clean, level_on
+
 Direction = Literal["worse", "better", "unknown"]
+Scale = tuple[tuple[str, ...], ...]
 
-#: higher is better; ranks are only ever compared within one field
-_RANKS: list[tuple[re.Pattern[str], int]] = [
-    (re.compile(r"^outstanding\b"), 4),
-    (re.compile(r"^good\b"), 3),
-    (re.compile(r"^requires improvement\b"), 2),
-    (re.compile(r"^inadequate\b"), 1),
-    # CQC local authority assessment scores: "4 - Evidence shows an exceptional standard" ... "1 - ..."
-    (re.compile(r"^(score:? )?([1-4])( - .*)?$"), -1),
-    # Ombudsman outcomes
-    (re.compile(r"^not upheld\b"), 3),
-    (re.compile(r"^closed after initial enquiries\b"), 3),
-    (re.compile(r"^upheld: maladministration,? no injustice\b"), 2),
-    (re.compile(r"^upheld\b"), 1),
-    (re.compile(r"^report issued\b"), 0),
-    # Housing Ombudsman findings (a decision's worst one), longest first so each prefix
-    # meets its own rule
-    (re.compile(r"^no maladministration\b"), 3),
-    (re.compile(r"^outside (?:of )?jurisdiction\b"), 3),
-    (re.compile(r"^reasonable redress\b"), 3),
-    (re.compile(r"^service failure\b"), 2),
-    (re.compile(r"^severe maladministration\b"), 0),
-    (re.compile(r"^maladministration\b"), 1),
-]
-
-GRADED_KINDS = {"ofsted": "judgements", "cqc": "ratings"}
+_SCORE = re.compile(r"^(?:score:? )?([1-4])(?: - .*)?$")
 
 
 def _clean(value: str) -> str:
-    return " ".join(value.replace("\u2013", "-").replace("\u2014", "-").split()).casefold()
+    return clean(value)
 
 
-def rank(value: str | None) -> int | None:
-    """The value's place on the better/worse axis (higher is better), or None if unknown."""
+def rank(value: str | None, scale: Scale = ()) -> int | None:
+    """The value's place on the better/worse axis (higher is better), or None if unknown.
+
+    A score out of four ranks by its number; anything else by its level on `scale` (best
+    first), the best level ranking highest."""
     if not value:
         return None
     text = _clean(value)
-    for pattern, score in _RANKS:
-        match = pattern.match(text)
-        if match:
-            return int(match.group(2)) if score == -1 else score
-    return None
+    score = _SCORE.match(text)
+    if score:
+        return int(score.group(1))
+    level = level_on(scale, text)
+    return None if level is None else len(scale) - level
 
 
 def _grade_text(value: Any) -> str | None:
@@ -90,20 +72,21 @@ def _graded_fields(raw: Any) -> dict[str, str]:
     return out
 
 
-def verdict_of(kind: str, meta: dict[str, Any] | None) -> dict[str, str]:
+def verdict_of(profile: Profile, meta: dict[str, Any] | None) -> dict[str, str]:
     """The graded fields of a document's meta, as {field: grade}.
 
-    Ofsted: meta["judgements"]; CQC: meta["ratings"]; LGSCO: {"decision": meta["decision"]}.
-    Dicts of {field: grade} and lists of {"name"/"field": ..., "grade"/"rating": ...} rows are
-    both read. Other kinds (or no meta) give {}.
+    Where they sit is the profile's `verdicts`: a mapping (Ofsted's meta["judgements"], CQC's
+    meta["ratings"]) or one outcome ({"decision": meta["decision"]}, the Ombudsmen). Dicts of
+    {field: grade} and lists of {"name"/"field": ..., "grade"/"rating": ...} rows are both
+    read. A kind that states no verdict (or no meta) gives {}.
     """
-    if not meta:
+    key = profile.verdicts
+    if not meta or not key:
         return {}
-    if kind in ("lgsco", "housing_ombudsman"):
+    if key == "decision":
         decision = _grade_text(meta.get("decision"))
         return {"decision": decision} if decision else {}
-    key = GRADED_KINDS.get(kind)
-    return _graded_fields(meta.get(key)) if key else {}
+    return _graded_fields(meta.get(key))
 
 
 @dataclass(frozen=True)
@@ -125,8 +108,9 @@ class Change:
         return severity_of(self.direction)
 
 
-def compare(previous: dict[str, str], current: dict[str, str]) -> list[Change]:
-    """The fields present in both whose grade differs, in `current`'s order.
+def compare(previous: dict[str, str], current: dict[str, str], profile: Profile | None = None) -> list[Change]:
+    """The fields present in both whose grade differs, in `current`'s order, ranked on the
+    profile's scale for each field.
 
     Wording changes on the same rank ("Requires improvement" -> "Requires improvement to be
     good") are not changes. A field that appears or disappears is not compared: a new
@@ -137,7 +121,8 @@ def compare(previous: dict[str, str], current: dict[str, str]) -> list[Change]:
         before = previous.get(field)
         if before is None or _clean(before) == _clean(now):
             continue
-        old_rank, new_rank = rank(before), rank(now)
+        scale = profile.scale_for(field) if profile else ()
+        old_rank, new_rank = rank(before, scale), rank(now, scale)
         if old_rank is not None and new_rank is not None:
             if old_rank == new_rank:
                 continue
@@ -172,14 +157,17 @@ def format_change(change: Change | dict[str, Any]) -> str:
     return f"{_label(before)} -> {_label(after)}"
 
 
-def headline_verdict(verdicts: dict[str, str]) -> tuple[str, str] | None:
+def headline_verdict(verdicts: dict[str, str], profile: Profile | None = None) -> tuple[str, str] | None:
     """The (field, grade) to headline: "overall"-like fields first, else the lowest-ranked grade."""
     if not verdicts:
         return None
     for field, grade in verdicts.items():
         if "overall" in field.casefold():
             return field, grade
-    ranked = [(rank(grade), index, field, grade) for index, (field, grade) in enumerate(verdicts.items())]
+    ranked = [
+        (rank(grade, profile.scale_for(field) if profile else ()), index, field, grade)
+        for index, (field, grade) in enumerate(verdicts.items())
+    ]
     known = [item for item in ranked if item[0] is not None]
     if known:
         _, _, field, grade = min(known)

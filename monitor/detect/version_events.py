@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from monitor.events import record_event
 from monitor.extract.textnorm import PAGE_BREAK
+from monitor.profile import Profile
 from monitor.store.models import DocumentRow, EventRow, SourceRow, VersionRow
 
 if TYPE_CHECKING:
@@ -39,13 +40,12 @@ def change_details(config: Config, src: SourceConfig, old_text: str, new_text: s
     return diff_summary(pages_of(old_text), pages_of(new_text), rules_for(config, src))
 
 
-def provider_of(kind: str, doc: DocumentRow) -> str | None:
+def provider_of(profile: Profile, doc: DocumentRow) -> str | None:
     """What a verdict belongs to, so only like is compared with like: the inspected provider
-    or location; for the Ombudsman, the complaint (a decision on another complaint is not a
-    change of verdict)."""
+    or location; for the Ombudsmen, the complaint (a decision on another complaint is not a
+    change of verdict). The profile's `provider_keys` say which."""
     meta = doc.meta or {}
-    keys = ("reference",) if kind in ("lgsco", "housing_ombudsman") else ("urn", "location_id", "provider_id", "local_authority", "authority", "provider")
-    for key in keys:
+    for key in profile.provider_keys:
         if meta.get(key):
             return str(meta[key])
     return None
@@ -71,8 +71,10 @@ def detect_for_version(
     previous: VersionRow | None,
     *,
     baseline: bool,
+    profile: Profile,
 ) -> None:
-    """Record phrase_match and rating_change events for a newly stored version."""
+    """Record phrase_match and rating_change events for a newly stored version; `profile` is
+    what the monitor knows of the source's kind (where its verdicts are, how they rank)."""
     from monitor.detect.phrases import added_pages, find_phrases
     from monitor.detect.verdicts import compare, format_change, verdict_of
 
@@ -94,18 +96,18 @@ def detect_for_version(
             version_id=version.id,
         )
 
-    current = verdict_of(source.kind, doc.meta or {})
-    provider = provider_of(source.kind, doc)
+    current = verdict_of(profile, doc.meta or {})
+    provider = provider_of(profile, doc)
     if not current or provider is None:
         return
     # a re-issued version of the same report is compared with its own earlier version first
-    earlier = verdict_of(source.kind, previous.meta or {}) if previous is not None else None
+    earlier = verdict_of(profile, previous.meta or {}) if previous is not None else None
     if not earlier:
-        earlier = _previous_verdict(session, source, doc, provider)
+        earlier = _previous_verdict(session, source, doc, provider, profile)
     if earlier is None:
         return
-    for change in compare(earlier, current):
-        context = _peer_context(session, source, change.field)
+    for change in compare(earlier, current, profile):
+        context = _peer_context(session, source, change.field, profile)
         record_event(
             session,
             source,
@@ -118,22 +120,24 @@ def detect_for_version(
         )
 
 
-def _peer_context(session: Session, source: SourceRow, field: str) -> dict[str, Any]:
+def _peer_context(session: Session, source: SourceRow, field: str, profile: Profile) -> dict[str, Any]:
     """{"peer_context": sentence} from the newest peer_context event about this publisher and
-    field (one naming this source in `context_for`, or any), else {}."""
-    if source.kind != "ofsted" or field != "overall":
+    field (one naming this source in `context_for`, or any), else {}. The profile says which
+    fields have peer context and how its sentence is written."""
+    if not profile.peer_sentence or field not in profile.peer_fields:
         return {}
-    from monitor.sources.ofsted.peers_source import context_sentence
 
     rows = session.scalars(select(EventRow).where(EventRow.type == "peer_context").order_by(EventRow.id.desc()).limit(20))
     for row in rows:
         details = row.details or {}
-        if details.get("publisher") == "ofsted" and details.get("context_for") in (None, source.name):
-            return {"peer_context": context_sentence(details)}
+        if details.get("publisher") == source.kind and details.get("context_for") in (None, source.name):
+            return {"peer_context": profile.call("peer_sentence", details)}
     return {}
 
 
-def _previous_verdict(session: Session, source: SourceRow, doc: DocumentRow, provider: str) -> dict[str, str] | None:
+def _previous_verdict(
+    session: Session, source: SourceRow, doc: DocumentRow, provider: str, profile: Profile
+) -> dict[str, str] | None:
     """The verdict of the latest earlier document about the same provider, if any."""
     from monitor.detect.verdicts import verdict_of
 
@@ -142,9 +146,9 @@ def _previous_verdict(session: Session, source: SourceRow, doc: DocumentRow, pro
     ).all()
     best: tuple[Any, dict[str, str]] | None = None
     for other in candidates:
-        if provider_of(source.kind, other) != provider:
+        if provider_of(profile, other) != provider:
             continue
-        verdict = verdict_of(source.kind, other.meta or {})
+        verdict = verdict_of(profile, other.meta or {})
         if not verdict:
             continue
         when = (other.published or date.min, other.first_seen)

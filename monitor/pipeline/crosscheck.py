@@ -28,6 +28,7 @@ from sqlalchemy import select
 from monitor.dates import iso_day
 from monitor.detect.verdicts import rank, verdict_of
 from monitor.events import record_event
+from monitor.sources import profile_of
 from monitor.sources.base import CrossCheckFact
 from monitor.store.db import Store
 from monitor.store.models import DocumentRow, EventRow, SourceRow
@@ -64,15 +65,16 @@ def _doc_date(doc: DocumentRow) -> date | None:
     return iso_day((doc.meta or {}).get("published") or (doc.meta or {}).get("report_date"))
 
 
-def _same_grade(a: str, b: str) -> bool:
+def _same_grade(a: str, b: str, scale: tuple[tuple[str, ...], ...]) -> bool:
     if " ".join(a.split()).casefold() == " ".join(b.split()).casefold():
         return True
-    ra, rb = rank(a), rank(b)
+    ra, rb = rank(a, scale), rank(b, scale)
     return ra is not None and ra == rb
 
 
 def find_mismatches(facts: list[CrossCheckFact], documents: list[DocumentRow], kind: str) -> list[Mismatch]:
     """The facts that the checked source's stored documents (of adapter kind `kind`) contradict."""
+    profile = profile_of(kind)
     out: list[Mismatch] = []
     for fact in facts:
         about = [d for d in documents if d.status != "removed" and _matches(d.meta or {}, fact.match)]
@@ -100,7 +102,7 @@ def find_mismatches(facts: list[CrossCheckFact], documents: list[DocumentRow], k
             continue
         # letters without grades (a focused visit) sit between graded reports: compare the
         # newest document that grades this field
-        graded = [(d, when) for d, when in candidates if verdict_of(kind, d.meta or {}).get(fact.field)]
+        graded = [(d, when) for d, when in candidates if verdict_of(profile, d.meta or {}).get(fact.field)]
         if not graded:
             newest_doc = max(candidates, key=lambda pair: pair[1] or date.min)[0]
             problem = f"{fact.field}: not given where the cross-check says {fact.value}"
@@ -112,8 +114,8 @@ def find_mismatches(facts: list[CrossCheckFact], documents: list[DocumentRow], k
             doc = min(graded, key=lambda pair: pair[1] or date.max)[0]
         else:
             doc = max(graded, key=lambda pair: pair[1] or date.min)[0]
-        found = verdict_of(kind, doc.meta or {})[fact.field]
-        if not _same_grade(found, fact.value):
+        found = verdict_of(profile, doc.meta or {})[fact.field]
+        if not _same_grade(found, fact.value, profile.scale_for(fact.field)):
             problem = f"{fact.field}: {found} where the cross-check says {fact.value}"
             out.append(Mismatch(fact, problem, _doc_json(doc), found))
     return out

@@ -252,7 +252,7 @@ class Pipeline:
 
     def _link_responses(self, since: datetime) -> None:
         """Link the council papers stored in this pass to the findings they answer."""
-        from monitor.detect.responses import link_new_answers
+        from monitor.responses import link_new_answers
 
         try:
             link_new_answers(self.config, self.store, since)

@@ -23,6 +23,7 @@ from monitor.extract.pool import Extracted
 from monitor.pipeline.known_documents import Known, apply_listing, facts_given
 from monitor.pipeline.pass_result import SourceOutcome
 from monitor.search import index_version
+from monitor.sources import profile_of
 from monitor.sources.base import DocumentRef
 from monitor.store.blobs import sha256_text
 from monitor.store.db import Store, utcnow
@@ -222,7 +223,7 @@ class Recorder:
                         document=doc,
                         version_id=version.id,
                     )
-                detect_for_version(self.config, src, session, source, doc, version, None, baseline=baseline)
+                detect_for_version(self.config, src, session, source, doc, version, None, baseline=baseline, profile=profile_of(src.kind))
             elif previous.text_sha256 == text_sha:
                 # same words in new bytes (a re-rendered PDF): kept, but not news
                 outcome.unchanged += 1
@@ -240,7 +241,9 @@ class Recorder:
                     document=doc,
                     version_id=version.id,
                 )
-                detect_for_version(self.config, src, session, source, doc, version, previous, baseline=False)
+                detect_for_version(
+                    self.config, src, session, source, doc, version, previous, baseline=False, profile=profile_of(src.kind)
+                )
             warning = found.get("read_warning")
             if warning and (previous is None or reread or previous.text_sha256 != text_sha):
                 unread_report(session, src, source, doc, version, str(warning), baseline)
@@ -275,9 +278,10 @@ def add_headline(src: SourceConfig, doc: DocumentRow, extracted: Extracted) -> N
     from monitor.detect.headlines import headline_for, wants_headline
 
     meta = doc.meta or {}
-    if extracted.error or not wants_headline(src.kind, meta):
+    profile = profile_of(src.kind)
+    if extracted.error or not wants_headline(profile, meta):
         return
-    headline = headline_for(src.kind, doc.kind or "", doc.title or "", extracted.pages)
+    headline = headline_for(profile, doc.kind or "", doc.title or "", extracted.pages)
     if headline:
         doc.meta = {**meta, "headline": headline}
 

@@ -68,13 +68,13 @@ def bar_chart(bars: list[Bar], title: str, max_value: float, axis: list[tuple[fl
     return Markup("".join(out))
 
 
-def ofsted_judgements(docs: Iterable[SiteDocument]) -> Markup | None:
-    """Overall Ofsted judgements over time: one bar per graded report, oldest first."""
+def overall_grades(docs: Iterable[SiteDocument]) -> Markup | None:
+    """Overall judgements over time (Ofsted's): one bar per graded report, oldest first."""
     graded = []
     for doc in docs:
         overall = (doc.meta.get("judgements") or {}).get("overall") if isinstance(doc.meta.get("judgements"), dict) else None
         rank = grade_rank(overall)
-        if doc.source_kind.startswith("ofsted") and rank:
+        if rank:
             graded.append((doc.when, str(overall), rank))
     if not graded:
         return None
@@ -88,11 +88,11 @@ def _decision_year(doc: SiteDocument) -> str:
     return (doc.meta.get("decision_date") or doc.when.isoformat())[:4]
 
 
-def ombudsman_by_year(docs: Iterable[SiteDocument]) -> Markup | None:
+def decisions_by_year(docs: Iterable[SiteDocument]) -> Markup | None:
     """Ombudsman decisions per year, stacked by outcome."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for doc in docs:
-        if doc.source_kind == "lgsco" and doc.meta.get("decision"):
+        if doc.meta.get("decision"):
             counts[_decision_year(doc)][str(doc.meta["decision"])] += 1
     if not counts:
         return None
@@ -128,12 +128,12 @@ def ombudsman_by_year(docs: Iterable[SiteDocument]) -> Markup | None:
     return Markup("".join(out))
 
 
-def ombudsman_by_category(docs: Iterable[SiteDocument]) -> Markup | None:
+def decisions_by_category(docs: Iterable[SiteDocument]) -> Markup | None:
     """Ombudsman decisions per service area, upheld ones counted apart."""
     total: Counter[str] = Counter()
     upheld: Counter[str] = Counter()
     for doc in docs:
-        if doc.source_kind == "lgsco" and doc.meta.get("decision"):
+        if doc.meta.get("decision"):
             category = str(doc.meta.get("category") or "Unknown")
             total[category] += 1
             upheld[category] += str(doc.meta["decision"]).lower().startswith("upheld")
@@ -172,6 +172,12 @@ def hbar_chart(bars: list[Bar], title: str, max_value: float, bands: list[tuple[
     return Markup("".join(out))
 
 
+def quality_statements(docs: Iterable[SiteDocument]) -> Markup | None:
+    """The newest assessment's quality statement scores (CQC's), if any document has them."""
+    assessed = [d for d in docs if isinstance(d.meta.get("quality_statements"), dict)]
+    return cqc_quality_statements(assessed[0]) if assessed else None
+
+
 def cqc_quality_statements(doc: SiteDocument) -> Markup | None:
     """A CQC assessment's quality statement scores (1-4), and their percentage against the bands."""
     scores = doc.meta.get("quality_statements")
@@ -186,3 +192,12 @@ def cqc_quality_statements(doc: SiteDocument) -> Markup | None:
     bars.append(Bar("All statements", percent, f"{percent}% ({band})", "overall"))
     bands = [(lo - 0.5 if lo > 25 else 25, hi + 0.5 if hi < 100 else 100, name) for lo, hi, name in CQC_BANDS]
     return hbar_chart(bars, "CQC quality statement scores against the rating bands", 100, bands)
+
+
+#: the charts a profile may name (`charts`), in the order the overview shows them
+CHARTS = {
+    "overall_grades": overall_grades,
+    "decisions_by_year": decisions_by_year,
+    "decisions_by_category": decisions_by_category,
+    "quality_statements": quality_statements,
+}

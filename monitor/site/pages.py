@@ -9,8 +9,10 @@ from typing import Any
 
 from monitor.deliver.labels import publisher_label, safe_url
 from monitor.detect.phrases import diff_summary
+from monitor.profile import Profile
 from monitor.site import charts
 from monitor.site.data import SiteData, SiteDocument, SiteEvent
+from monitor.sources import profile_of
 
 PROBLEM_HEALTH = {"failing", "blocked", "broken"}
 #: how many of the newest events and decisions the overview shows
@@ -82,11 +84,11 @@ def summary_row(doc: SiteDocument) -> dict[str, Any]:
     }
 
 
-def _latest_by(docs: list[SiteDocument], kind_prefix: str, meta_id: str, field: str) -> list[SiteDocument]:
+def _latest_by(docs: list[SiteDocument], meta_id: str, field: str) -> list[SiteDocument]:
     """For each provider (meta_id), its newest document whose meta states `field`."""
     newest: dict[str, SiteDocument] = {}
     for doc in docs:
-        if doc.source_kind.startswith(kind_prefix) and isinstance(doc.meta.get(field), dict) and doc.meta[field]:
+        if isinstance(doc.meta.get(field), dict) and doc.meta[field]:
             ident = str(doc.meta.get(meta_id) or doc.key)
             if ident not in newest or doc.when > newest[ident].when:
                 newest[ident] = doc
@@ -108,39 +110,55 @@ def event_row(event: SiteEvent, docs: dict[int, SiteDocument]) -> dict[str, Any]
 
 
 def peer_contexts(events: list[SiteEvent]) -> dict[str, str]:
-    """council name (folded) -> the newest peer_context sentence about it."""
-    from monitor.sources.ofsted.peers_source import context_sentence
-
+    """council name (folded) -> the newest peer_context sentence about it, written as the
+    publisher's profile writes it."""
     out: dict[str, str] = {}
     for event in events:
         if event.type == "peer_context" and event.details.get("council"):
-            out[str(event.details["council"]).casefold()] = context_sentence(event.details)
+            sentence = profile_of(str(event.details.get("publisher") or "")).call("peer_sentence", event.details)
+            if sentence:
+                out[str(event.details["council"]).casefold()] = sentence
     return out
 
 
+def _by_profile(docs: list[SiteDocument]) -> dict[str, tuple[Profile, list[SiteDocument]]]:
+    """The documents grouped by the publisher label their kinds' profiles give, publishers in
+    their order (kinds of one publisher share a label)."""
+    groups: dict[str, tuple[Profile, list[SiteDocument]]] = {}
+    for doc in sorted(docs, key=lambda d: profile_of(d.source_kind).order):
+        profile = profile_of(doc.source_kind)
+        groups.setdefault(profile.label, (profile, []))[1].append(doc)
+    return groups
+
+
 def council_view(name: str, docs: list[SiteDocument], context: str | None = None) -> dict[str, Any]:
-    """One council's part of the overview (with its peer context, when a source gives one)."""
-    ofsted = [
-        {"provider": d.meta.get("provider") or d.title, "row": summary_row(d), "grades": grades_of(d)}
-        for d in _latest_by(docs, "ofsted", "urn", "judgements")
-    ]
-    cqc = [
-        {"provider": d.meta.get("location_name") or d.meta.get("provider_name") or d.title, "row": summary_row(d), "grades": grades_of(d)}
-        for d in _latest_by(docs, "cqc", "location_id", "ratings")
-    ]
-    decisions = [summary_row(d) for d in docs if d.source_kind == "lgsco"][:RECENT]
-    assessed = [d for d in docs if d.source_kind.startswith("cqc") and isinstance(d.meta.get("quality_statements"), dict)]
-    chart_list = [
-        c
-        for c in (
-            charts.ofsted_judgements(docs),
-            charts.ombudsman_by_year(docs),
-            charts.ombudsman_by_category(docs),
-            charts.cqc_quality_statements(assessed[0]) if assessed else None,
-        )
-        if c is not None
-    ]
-    return {"name": name, "ofsted": ofsted, "cqc": cqc, "decisions": decisions, "charts": chart_list, "count": len(docs), "context": context}
+    """One council's part of the overview (with its peer context, when a source gives one):
+    each publisher's newest grades or decisions, as its profile's `overview` says, and the
+    charts its profile names."""
+    graded: list[dict[str, Any]] = []
+    decisions: list[dict[str, Any]] = []
+    for label_, (profile, group) in _by_profile(docs).items():
+        if profile.overview == "grades" and profile.verdicts:
+            cards = [
+                {
+                    "provider": d.meta.get("provider") or d.meta.get("location_name") or d.meta.get("provider_name") or d.title,
+                    "row": summary_row(d),
+                    "grades": grades_of(d),
+                }
+                for d in _latest_by(group, profile.overview_key, profile.verdicts)
+            ]
+            if cards:
+                graded.append({"publisher": label_, "cards": cards, "context": context if profile.peer_sentence else None})
+        elif profile.overview == "decisions":
+            rows = [summary_row(d) for d in group if d.meta.get("decision")][:RECENT]
+            if rows:
+                decisions.append({"publisher": label_, "in_sentence": profile.sentence_name, "rows": rows})
+    chart_list = []
+    for chart in charts.CHARTS:
+        drawn = charts.CHARTS[chart]([d for d in docs if chart in profile_of(d.source_kind).charts])
+        if drawn is not None:
+            chart_list.append(drawn)
+    return {"name": name, "graded": graded, "decisions": decisions, "charts": chart_list, "count": len(docs), "context": context}
 
 
 def overview(data: SiteData, built_at: datetime) -> dict[str, Any]:

@@ -1,28 +1,48 @@
-"""The registry of source kinds: kind name -> adapter class, imported on first use.
+"""The registry of source kinds, found in the publisher folders.
 
-Adding a publisher is one module under monitor/sources/ and one line here.
+Each folder under monitor/sources/ declares its kinds in its `profile.py` (`PROFILES`); the
+adapter class a profile names is imported on first use. Adding a publisher is one folder
+(docs/ADDING_A_PUBLISHER.md): nothing here or elsewhere lists the kinds.
 """
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 
+from monitor.profile import Profile, fallback
 from monitor.sources.base import DocumentRef, Source, SourceSettings
 
-REGISTRY: dict[str, str] = {
-    "page": "monitor.sources.page:PageSource",
-    "feed": "monitor.sources.feed:FeedSource",
-    "ofsted": "monitor.sources.ofsted.source:OfstedSource",
-    "ofsted_outcomes": "monitor.sources.ofsted.outcomes_source:OfstedOutcomesSource",
-    "ofsted_peers": "monitor.sources.ofsted.peers_source:OfstedPeersSource",
-    "cqc": "monitor.sources.cqc.source:CqcSource",
-    "cqc_ratings": "monitor.sources.cqc.ratings_source:CqcRatingsSource",
-    "lgsco": "monitor.sources.lgsco.source:LgscoSource",
-    "lgsco_performance": "monitor.sources.lgsco.performance_source:LgscoPerformanceSource",
-    "housing_ombudsman": "monitor.sources.housing_ombudsman.source:HousingOmbudsmanSource",
-    "moderngov": "monitor.sources.moderngov.source:ModernGovSource",
-    "govuk": "monitor.sources.govuk.source:GovukSource",
-}
+
+def _discover() -> dict[str, Profile]:
+    """Every profile of every publisher folder, by kind."""
+    found: dict[str, Profile] = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        if not info.ispkg:
+            continue
+        name = f"{__name__}.{info.name}.profile"
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        for profile in module.PROFILES:
+            if profile.kind in found:
+                raise RuntimeError(f"kind {profile.kind!r} is declared by two folders: {found[profile.kind].package}, {info.name}")
+            found[profile.kind] = profile
+    return found
+
+
+#: kind -> its profile, as the publisher folders declare them
+PROFILES: dict[str, Profile] = _discover()
+#: kind -> "module:Class" of its adapter (tests may add a kind of their own)
+REGISTRY: dict[str, str] = {kind: profile.adapter for kind, profile in PROFILES.items()}
+
+
+def profile_of(kind: str | None) -> Profile:
+    """What the monitor knows of a kind; a kind no folder declares gets a readable label only."""
+    return PROFILES.get(kind or "") or fallback(kind or "")
 
 
 def source_class(kind: str) -> type[Source]:
@@ -35,4 +55,4 @@ def source_class(kind: str) -> type[Source]:
     return getattr(importlib.import_module(module_name), class_name)
 
 
-__all__ = ["REGISTRY", "DocumentRef", "Source", "SourceSettings", "source_class"]
+__all__ = ["PROFILES", "REGISTRY", "DocumentRef", "Source", "SourceSettings", "profile_of", "source_class"]

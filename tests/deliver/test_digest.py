@@ -132,3 +132,25 @@ def test_write_digest_atomic_files(tmp_path: Path, scripted):
     assert sorted(p.name for p in (tmp_path / "digests").iterdir()) == ["2025-03-04.html", "2025-03-04.md"]
     assert "Inspection of Harrow" in md_path.read_text(encoding="utf-8")
     assert "Cabinet" not in md_path.read_text(encoding="utf-8")
+
+
+def test_each_publisher_is_named_and_sorted_by_its_profile():
+    """The Housing Ombudsman is named as such and sorts after the Ombudsman, before the
+    council's own papers (its label and order come from its folder's profile)."""
+
+    def event(id_, kind, source, title):
+        return {
+            "id": id_, "type": "new_document", "severity": "normal", "source": source, "source_kind": kind,
+            "document_key": f"k{id_}", "title": title, "url": f"https://example.org/{id_}",
+            "created_at": "2025-03-04T10:00:00Z", "details": {},
+        }
+
+    events = [
+        event(1, "moderngov", "harrow-cabinet", "Cabinet agenda"),
+        event(2, "housing_ombudsman", "harrow-housing-ombudsman", "Complaint 202344547"),
+        event(3, "lgsco", "harrow-ombudsman", "Decision 24 012 792"),
+    ]
+    markdown, html = render_digest(date(2025, 3, 4), events, [])
+    assert "Housing_ombudsman" not in markdown and "Housing_ombudsman" not in html
+    publishers = [line[3:] for line in markdown.splitlines() if line.startswith("## ")]
+    assert publishers == ["Ombudsman", "Housing Ombudsman", "Council committees", "Sources with problems"]

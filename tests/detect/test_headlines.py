@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 from pdfs import make_pdf
 
-from monitor.detect.headlines import headline_for, structure_of
+from monitor.detect.headlines import headline_for
 from monitor.extract.pool import extract_here
+from monitor.sources import profile_of
+from monitor.sources.govuk.headline import structure_of
 
 OWN = Path(__file__).parent / "fixtures" / "headlines"
 
@@ -62,12 +64,12 @@ ILACS = {
 @pytest.mark.parametrize("name", list(ILACS))
 def test_real_ilacs_reports(shared_fixtures, name):
     pages = extract_here(shared_fixtures / "ofsted" / "reports" / name, "application/pdf").pages
-    assert headline_for("ofsted", "inspection", "", pages) == ILACS[name]
+    assert headline_for(profile_of("ofsted"), "inspection", "", pages) == ILACS[name]
 
 
 def test_every_real_ilacs_report_has_a_summary_and_what_to_improve(shared_fixtures):
     for path in sorted((shared_fixtures / "ofsted" / "reports").glob("*.pdf")):
-        quotes = headline_for("ofsted", "inspection", "", extract_here(path, "application/pdf").pages)
+        quotes = headline_for(profile_of("ofsted"), "inspection", "", extract_here(path, "application/pdf").pages)
         assert len(quotes) >= 3, path.name
         assert quotes[0]["page"] == 1 and quotes[-1]["page"] in (2, 3), path.name
         # never the title or the judgement table (the first N characters)
@@ -115,7 +117,7 @@ LGSCO = {
 @pytest.mark.parametrize("name", list(LGSCO))
 def test_real_ombudsman_decisions(shared_fixtures, name):
     text = (shared_fixtures / "lgsco" / "page_text_excerpts" / name).read_text()
-    assert headline_for("lgsco", "decision", "", [text]) == LGSCO[name]
+    assert headline_for(profile_of("lgsco"), "decision", "", [text]) == LGSCO[name]
 
 
 GOVUK = {
@@ -150,13 +152,13 @@ GOVUK = {
 def test_real_improvement_notices_and_directions(shared_fixtures, name):
     title, expected = GOVUK[name]
     text = (shared_fixtures / "govuk" / "evidence-2026" / "page_text" / name).read_text()
-    assert headline_for("govuk", "decision", title, [text]) == expected
+    assert headline_for(profile_of("govuk"), "decision", title, [text]) == expected
 
 
 def test_a_govuk_collection_page_has_no_headline(shared_fixtures):
     name = "govuk_collection_improvement-notices-and-directions_via_education.gov.uk_redirect.EXCERPT.txt"
     text = (shared_fixtures / "govuk" / "evidence-2026" / "page_text" / name).read_text()
-    assert headline_for("govuk", "document_collection", "Improvement notices and directions", [text]) == []
+    assert headline_for(profile_of("govuk"), "document_collection", "Improvement notices and directions", [text]) == []
 
 
 # -- our fixtures, faithful to the real structures ----------------------------------------
@@ -164,7 +166,7 @@ def test_a_govuk_collection_page_has_no_headline(shared_fixtures):
 
 def test_monitoring_visit_letter_headline_findings(tmp_path):
     pages = pdf_pages(tmp_path, own("monitoring_visit_2025.txt"))
-    assert headline_for("ofsted", "monitoring visit", "London Borough of Harrow: monitoring visit", pages) == [
+    assert headline_for(profile_of("ofsted"), "monitoring visit", "London Borough of Harrow: monitoring visit", pages) == [
         q("The leaving care service has made significant progress since the inspection in January 2025."),
         q("Leaders have reshaped the service and care leavers now have a consistent personal adviser who knows them well."),
         q("However, the quality of pathway plans remains too variable and some care leavers still wait too long for help with housing."),
@@ -174,7 +176,7 @@ def test_monitoring_visit_letter_headline_findings(tmp_path):
 def test_monitoring_visit_letter_before_2022_the_paragraph_after_the_opening(tmp_path):
     # the address, "Dear ...", who visited and when are skipped; the second page's header is not a heading
     pages = pdf_pages(tmp_path, own("monitoring_visit_2018.txt"))
-    assert headline_for("ofsted", "monitoring visit", "", pages) == [
+    assert headline_for(profile_of("ofsted"), "monitoring visit", "", pages) == [
         q("The local authority has made steady progress in improving services for its children, albeit from a delayed start."),
         q("A permanent senior leadership team is now in place."),
         q("This is leading to better outcomes for children, although not consistently."),
@@ -183,7 +185,7 @@ def test_monitoring_visit_letter_before_2022_the_paragraph_after_the_opening(tmp
 
 def test_focused_visit_overview_then_priority_actions_across_pages(tmp_path):
     pages = pdf_pages(tmp_path, own("focused_visit_priority.txt"))
-    assert headline_for("ofsted", "focused visit", "", pages) == [
+    assert headline_for(profile_of("ofsted"), "focused visit", "", pages) == [
         q("There are serious and widespread weaknesses in the quality of children's services in Example."),
         q("This leaves vulnerable children at risk of harm."),
         q("The quality and timeliness of assessments, so that risk to children is understood and responded to."),
@@ -195,14 +197,14 @@ def test_focused_visit_what_needs_to_improve_is_quoted_with_its_page(tmp_path):
     pages = own("focused_visit_priority.txt")
     # without the priority actions, the improvement items (page 2) follow the overview
     pages[0] = pages[0].split("Areas for priority action")[0]
-    assert headline_for("ofsted", "focused visit", "", pdf_pages(tmp_path, pages))[2:] == [
+    assert headline_for(profile_of("ofsted"), "focused visit", "", pdf_pages(tmp_path, pages))[2:] == [
         q("The quality of plans for children in care.", 2),
         q("Quality assurance, so that managers understand the quality of practice.", 2),
     ]
 
 
 def test_jtai_letter():
-    assert headline_for("ofsted", "jtai", "", own("jtai_letter.txt")) == [
+    assert headline_for(profile_of("ofsted"), "jtai", "", own("jtai_letter.txt")) == [
         q("Children at risk of exploitation in Example are not consistently protected."),
         q("Partners do not share information quickly enough when a child goes missing."),
         q("The timeliness of strategy discussions when a child goes missing."),
@@ -211,7 +213,7 @@ def test_jtai_letter():
 
 
 def test_area_send_inspection_outcome_then_priority_actions():
-    assert headline_for("ofsted", "area send", "", own("area_send_2024.txt")) == [
+    assert headline_for(profile_of("ofsted"), "area send", "", own("area_send_2024.txt")) == [
         q(
             "The local area partnership's arrangements lead to inconsistent experiences and outcomes for children and young "
             "people with special educational needs and/or disabilities (SEND)."
@@ -225,8 +227,8 @@ def test_area_send_inspection_outcome_then_priority_actions():
 def test_rsh_regulatory_notice_about_harrow():
     # the "Regulatory Findings" lines are the notice's own (20 April 2023), lettered findings kept whole
     title = "Regulatory Notice: London Borough of Harrow (20 April 2023)"
-    assert structure_of("govuk", "decision", title, own("rsh_notice_harrow.txt")) == "rsh"
-    assert headline_for("govuk", "decision", title, own("rsh_notice_harrow.txt")) == [
+    assert structure_of(title, own("rsh_notice_harrow.txt")) == "rsh"
+    assert headline_for(profile_of("govuk"), "decision", title, own("rsh_notice_harrow.txt")) == [
         q(
             "The regulator has concluded that: a) The London Borough of Harrow (LB Harrow) has breached part 1.2 of the Home "
             "Standard; and b) As a consequence of this breach, there was the potential for serious detriment to LB Harrow tenants."
@@ -240,7 +242,7 @@ def test_rsh_regulatory_notice_about_harrow():
 
 
 def test_housing_ombudsman_determination_and_orders():
-    assert headline_for("housing_ombudsman", "decision", "", own("housing_ombudsman.txt")) == [
+    assert headline_for(profile_of("housing_ombudsman"), "decision", "", own("housing_ombudsman.txt")) == [
         q("In accordance with paragraph 52 of the Scheme, there was severe maladministration by the landlord in its handling of the resident's reports of damp and mould."),
         q("In accordance with paragraph 52 of the Scheme, there was maladministration by the landlord in its complaint handling."),
         q("Within four weeks of the date of this report, the landlord must apologise to the resident in writing."),
@@ -250,7 +252,7 @@ def test_housing_ombudsman_determination_and_orders():
 
 def test_improvement_notice_letter_duty_then_reason():
     title = "Improvement notice issued to London Borough of Example: March 2025"
-    assert headline_for("govuk", "decision", title, own("improvement_notice.txt")) == [
+    assert headline_for(profile_of("govuk"), "decision", title, own("improvement_notice.txt")) == [
         q("This improvement notice requires the council to take the actions set out below to improve its children's social care services."),
         q(
             "This Improvement Notice is issued to London Borough of Example following the Ofsted inspection of the council's "
@@ -280,13 +282,13 @@ def test_improvement_notice_letter_duty_then_reason():
     ],
 )
 def test_nothing_fits_gives_no_headline(source_kind, doc_kind, title, pages):
-    assert headline_for(source_kind, doc_kind, title, pages) == []
+    assert headline_for(profile_of(source_kind), doc_kind, title, pages) == []
 
 
 def test_a_quote_is_at_most_600_characters():
     long = " ".join(["Leaders have not made progress in any of the areas reviewed and"] * 20) + " children wait."
     letter = f"This letter summarises the findings of the monitoring visit.\nHeadline findings\n{long}\n"
-    (quote,) = headline_for("ofsted", "monitoring visit", "", [letter])
+    (quote,) = headline_for(profile_of("ofsted"), "monitoring visit", "", [letter])
     assert len(quote["text"]) == 600 and quote["text"].endswith("…") and quote["page"] == 1
 
 
@@ -294,14 +296,14 @@ def test_which_versions_want_a_headline():
     from monitor.detect.headlines import wants_headline
 
     graded = {"judgements": {"overall": "inadequate"}}
-    assert wants_headline("ofsted", {"report_type": "monitoring visit"}) is True
-    assert wants_headline("ofsted", graded) is False
-    assert wants_headline("cqc", {"ratings": {"overall": "Good"}}) is False
+    assert wants_headline(profile_of("ofsted"), {"report_type": "monitoring visit"}) is True
+    assert wants_headline(profile_of("ofsted"), graded) is False
+    assert wants_headline(profile_of("cqc"), {"ratings": {"overall": "Good"}}) is False
     # the Ombudsman's decision is a grade on the verdict axis, but its sentences are the news
-    assert wants_headline("lgsco", {"decision": "Upheld"}) is True
+    assert wants_headline(profile_of("lgsco"), {"decision": "Upheld"}) is True
     # a reader that chose the headline itself (the Housing Ombudsman's) is not second-guessed
-    assert wants_headline("housing_ombudsman", {"headline": [{"text": "x", "page": 1}]}) is False
-    assert wants_headline("govuk", None) is True
+    assert wants_headline(profile_of("housing_ombudsman"), {"headline": [{"text": "x", "page": 1}]}) is False
+    assert wants_headline(profile_of("govuk"), None) is True
 
 
 def test_housing_ombudsman_report_layout_of_our_source_fixture():
@@ -310,7 +312,7 @@ def test_housing_ombudsman_report_layout_of_our_source_fixture():
     path = Path(__file__).parents[1] / "sources" / "housing_ombudsman" / "fixtures" / "london-borough-of-harrow-202344547.html"
     if not path.exists():
         pytest.skip("the housing_ombudsman fixtures are not in this checkout")
-    quotes = headline_for("housing_ombudsman", "decision", "", [html_text(path.read_bytes())])
+    quotes = headline_for(profile_of("housing_ombudsman"), "decision", "", [html_text(path.read_bytes())])
     assert quotes[0] == q(
         "In accordance with paragraph 52 of the Housing Ombudsman Scheme there was severe maladministration in the "
         "landlord\u2019s handling of the resident\u2019s reports of defective windows."

@@ -9,6 +9,7 @@ from datetime import date
 
 from benchmarks.eval_responses import FIXTURES, evaluate, load_findings
 from monitor.detect.mentions import dates_named, link_answer, reference_pattern, topics_of
+from monitor.responses import topic_patterns
 
 
 def test_no_false_link_and_few_misses_on_the_labelled_set():
@@ -26,7 +27,7 @@ def test_every_negative_item_links_nothing():
     findings = list(load_findings().values())
     for item in json.loads((FIXTURES / "labelled.json").read_text()):
         if item["id"].startswith("neg-"):
-            links = link_answer(item["pages"], date.fromisoformat(item["date"]), findings)
+            links = link_answer(item["pages"], date.fromisoformat(item["date"]), findings, topic_patterns())
             assert links == [], item["id"]
 
 
@@ -45,16 +46,16 @@ def test_dates_named_in_a_sentence():
 
 
 def test_topics_need_words_only_that_kind_of_finding_has():
-    assert topics_of("the inspection of local authority children's services") == ["ofsted-ilacs"]
-    assert topics_of("schools rated good by Ofsted") == []
-    assert topics_of("registered with the CQC") == []
-    assert topics_of("the CQC rated our adult social care requires improvement") == ["cqc-assessment"]
-    assert topics_of("an improvement notice was issued") == ["improvement-notice"]
+    assert topics_of("the inspection of local authority children's services", topic_patterns()) == ["ofsted-ilacs"]
+    assert topics_of("schools rated good by Ofsted", topic_patterns()) == []
+    assert topics_of("registered with the CQC", topic_patterns()) == []
+    assert topics_of("the CQC rated our adult social care requires improvement", topic_patterns()) == ["cqc-assessment"]
+    assert topics_of("an improvement notice was issued", topic_patterns()) == ["improvement-notice"]
 
 
 def test_a_paper_before_the_finding_never_answers_it():
     findings = list(load_findings().values())
-    links = link_answer(["The improvement notice will be discussed."], date(2025, 6, 1), findings)
+    links = link_answer(["The improvement notice will be discussed."], date(2025, 6, 1), findings, topic_patterns())
     assert links == []  # the notice is dated 5 June 2025
-    links = link_answer(["The improvement notice will be discussed."], date(2025, 6, 5), findings)
+    links = link_answer(["The improvement notice will be discussed."], date(2025, 6, 5), findings, topic_patterns())
     assert [link.finding.key for link in links] == ["/government/publications/improvement-notice-issued-to-london-borough-of-harrow"]

@@ -12,24 +12,27 @@ from monitor.detect.verdicts import (
     severity_of,
     verdict_of,
 )
+from monitor.sources import profile_of
+
+OFSTED, CQC, LGSCO, HOUSING = (profile_of(k) for k in ("ofsted", "cqc", "lgsco", "housing_ombudsman"))
 
 
 def test_rank_order_ofsted_cqc():
-    assert rank("Outstanding") > rank("Good") > rank("Requires improvement to be good") > rank("Inadequate")
-    assert rank("requires improvement") == rank("Requires improvement to be good")
-    assert rank("  GOOD ") == rank("Good")
-    assert rank("Sparkly") is None
-    assert rank(None) is None
+    assert rank("Outstanding", OFSTED.scale) > rank("Good", OFSTED.scale) > rank("Requires improvement to be good", OFSTED.scale) > rank("Inadequate", OFSTED.scale)
+    assert rank("requires improvement", OFSTED.scale) == rank("Requires improvement to be good", OFSTED.scale)
+    assert rank("  GOOD ", OFSTED.scale) == rank("Good", OFSTED.scale)
+    assert rank("Sparkly", OFSTED.scale) is None
+    assert rank(None, OFSTED.scale) is None
 
 
 def test_rank_cqc_scores_and_lgsco_outcomes():
     assert rank("2 - Evidence shows some shortfalls") == 2
     assert rank("Score: 3") == 3
-    assert rank("Not upheld") > rank("Upheld")
-    assert rank("Closed after initial enquiries") > rank("Upheld")
-    assert rank("Upheld: maladministration and injustice") == rank("Upheld")
-    assert rank("Upheld: maladministration, no injustice") > rank("Upheld: maladministration and injustice")
-    assert rank("Report issued: maladministration and injustice") < rank("Upheld")
+    assert rank("Not upheld", LGSCO.scale) > rank("Upheld", LGSCO.scale)
+    assert rank("Closed after initial enquiries", LGSCO.scale) > rank("Upheld", LGSCO.scale)
+    assert rank("Upheld: maladministration and injustice", LGSCO.scale) == rank("Upheld", LGSCO.scale)
+    assert rank("Upheld: maladministration, no injustice", LGSCO.scale) > rank("Upheld: maladministration and injustice", LGSCO.scale)
+    assert rank("Report issued: maladministration and injustice", LGSCO.scale) < rank("Upheld", LGSCO.scale)
 
 
 def test_verdict_of_each_kind():
@@ -37,26 +40,26 @@ def test_verdict_of_each_kind():
         "judgements": {"overall": "Inadequate", "care_leavers": "Inadequate", "help_and_protection": "Good"},
         "provider": "London Borough of Harrow",
     }
-    assert verdict_of("ofsted", ofsted) == {
+    assert verdict_of(profile_of("ofsted"), ofsted) == {
         "overall": "Inadequate",
         "care_leavers": "Inadequate",
         "help_and_protection": "Good",
     }
     cqc = {"ratings": {"overall": {"rating": "Requires improvement"}, "safe": "Good", "bad": None}}
-    assert verdict_of("cqc", cqc) == {"overall": "Requires improvement", "safe": "Good"}
+    assert verdict_of(profile_of("cqc"), cqc) == {"overall": "Requires improvement", "safe": "Good"}
     rows = {"judgements": [{"name": "Overall effectiveness", "grade": "Good"}, {"name": "x"}]}
-    assert verdict_of("ofsted", rows) == {"Overall effectiveness": "Good"}
-    assert verdict_of("lgsco", {"decision": "Upheld", "reference": "22 016 751"}) == {"decision": "Upheld"}
-    assert verdict_of("lgsco", {}) == {}
-    assert verdict_of("moderngov", {"committee": "Cabinet", "judgements": {"overall": "Good"}}) == {}
-    assert verdict_of("ofsted", None) == {}
+    assert verdict_of(profile_of("ofsted"), rows) == {"Overall effectiveness": "Good"}
+    assert verdict_of(profile_of("lgsco"), {"decision": "Upheld", "reference": "22 016 751"}) == {"decision": "Upheld"}
+    assert verdict_of(profile_of("lgsco"), {}) == {}
+    assert verdict_of(profile_of("moderngov"), {"committee": "Cabinet", "judgements": {"overall": "Good"}}) == {}
+    assert verdict_of(profile_of("ofsted"), None) == {}
 
 
 def test_compare_directions():
     before = {"overall": "Good", "care_leavers": "Good", "in_care": "Requires improvement", "x": "Sparkly"}
     after = {"overall": "Inadequate", "care_leavers": "Outstanding", "in_care": "Requires improvement to be good",
              "x": "Shiny", "new_row": "Good"}
-    changes = compare(before, after)
+    changes = compare(before, after, OFSTED)
     assert changes == [
         Change(field="overall", from_="Good", to="Inadequate", direction="worse"),
         Change(field="care_leavers", from_="Good", to="Outstanding", direction="better"),
@@ -64,9 +67,9 @@ def test_compare_directions():
     ]
     assert [c.severity for c in changes] == ["urgent", "normal", "normal"]
     assert changes[0].to_dict() == {"field": "overall", "from": "Good", "to": "Inadequate", "direction": "worse"}
-    assert compare({"decision": "Not upheld"}, {"decision": "Upheld"})[0].direction == "worse"
-    assert compare({"overall": "good"}, {"overall": "Good"}) == []
-    assert compare({}, {"overall": "Good"}) == []
+    assert compare({"decision": "Not upheld"}, {"decision": "Upheld"}, LGSCO)[0].direction == "worse"
+    assert compare({"overall": "good"}, {"overall": "Good"}, OFSTED) == []
+    assert compare({}, {"overall": "Good"}, OFSTED) == []
 
 
 def test_severity_and_format():
@@ -81,8 +84,8 @@ def test_severity_and_format():
 
 
 def test_headline_verdict():
-    assert headline_verdict({"care_leavers": "Inadequate", "overall": "Good"}) == ("overall", "Good")
-    assert headline_verdict({"a": "Good", "b": "Inadequate", "c": "Requires improvement"}) == ("b", "Inadequate")
+    assert headline_verdict({"care_leavers": "Inadequate", "overall": "Good"}, OFSTED) == ("overall", "Good")
+    assert headline_verdict({"a": "Good", "b": "Inadequate", "c": "Requires improvement"}, OFSTED) == ("b", "Inadequate")
     assert headline_verdict({}) is None
 
 
@@ -90,10 +93,10 @@ def test_housing_ombudsman_findings_rank_worst_last_and_compare_like_the_ombudsm
     from monitor.detect.verdicts import compare, rank, verdict_of
 
     order = ["No maladministration", "Reasonable redress", "Service failure", "Maladministration", "Severe maladministration"]
-    ranks = [rank(v) for v in order]
-    assert ranks == [3, 3, 2, 1, 0]
-    assert verdict_of("housing_ombudsman", {"decision": "Severe maladministration"}) == {"decision": "Severe maladministration"}
-    (change,) = compare({"decision": "Service failure"}, {"decision": "Severe maladministration"})
+    ranks = [rank(v, HOUSING.scale) for v in order]
+    assert ranks == [4, 4, 3, 2, 1]
+    assert verdict_of(profile_of("housing_ombudsman"), {"decision": "Severe maladministration"}) == {"decision": "Severe maladministration"}
+    (change,) = compare({"decision": "Service failure"}, {"decision": "Severe maladministration"}, HOUSING)
     assert change.direction == "worse"
 
 

@@ -27,7 +27,8 @@ from typing import Any
 from bs4 import BeautifulSoup
 
 from monitor.dates import parse_date
-from monitor.detect.verdicts import rank
+from monitor.profile import level_on
+from monitor.sources.lgsco.profile import DECISION_SCALE
 
 REFERENCE = re.compile(r"\b(\d{2})[ -](\d{3})[ -](\d{3})\b")
 HEADING = re.compile(r"^(?P<authority>.+?)\s*\((?P<ref>\d{2}[ -]\d{3}[ -]\d{3})\)\s*$")
@@ -47,7 +48,7 @@ _LINE_LABEL = re.compile(r"^\s*(Category|Decision date|Decision)\s*:\s*(\S.*?)\s
 _LABEL_ALONE = re.compile(r"^\s*(Category|Decision date|Decision)\s*:\s*$", re.I)
 # In the raw HTML the element's class says it is a label, so the colon may be styled away.
 _HTML_LABEL = re.compile(r"^\s*(Category|Decision date|Decision)\s*:?\s*$", re.I)
-#: outcomes a decision label may hold beyond those monitor.detect.verdicts.rank() grades
+#: outcomes a decision label may hold beyond those the profile's scale ranks
 _OTHER_OUTCOMES = {"advice given", "referred back for local resolution", "incomplete/invalid"}
 #: an outcome is a few words; anything longer under a "Decision" label is prose
 _OUTCOME_MAX_WORDS = 8
@@ -159,7 +160,7 @@ def is_outcome(value: str) -> bool:
     text = " ".join(value.split())
     if not text or len(text.split()) > _OUTCOME_MAX_WORDS:
         return False
-    return rank(text) is not None or text.casefold() in _OTHER_OUTCOMES
+    return level_on(DECISION_SCALE, text) is not None or text.casefold() in _OTHER_OUTCOMES
 
 
 def _label_facts(labels: dict[str, str]) -> dict[str, Any]:

@@ -20,7 +20,10 @@ from test_ofsted_source import _draw_pdf
 from monitor.detect.verdicts import compare, headline_verdict, verdict_of
 from monitor.extract.pool import extract_here
 from monitor.extract.textnorm import normalise_page
+from monitor.sources import profile_of
 from monitor.sources.ofsted.source import read_judgements
+
+OFSTED = profile_of("ofsted")
 
 ROWS = [
     ("The impact of leaders on social work", "practice with children and families", "Inadequate"),
@@ -135,7 +138,7 @@ def test_detection_no_rating_change_for_the_overall_that_is_merely_absent(tmp_pa
     rows = [ROWS[0], ROWS[1][:2] + ("Requires improvement to be good",), ROWS[2], ROWS[3]]
     after = extract_here(_report(tmp_path / "b.pdf", "8 to 19 June 2026", rows), kind="ofsted").meta
 
-    changes = compare(verdict_of("ofsted", before), verdict_of("ofsted", after))
+    changes = compare(verdict_of(OFSTED, before), verdict_of(OFSTED, after), OFSTED)
 
     # only the field both reports grade and that moved; "overall" is not compared
     assert [c.to_dict() for c in changes] == [
@@ -148,7 +151,7 @@ def test_detection_no_rating_change_for_the_overall_that_is_merely_absent(tmp_pa
     ]
     assert [c.severity for c in changes] == ["normal"]
     # and a post-reform report headlines its worst judgement, not a missing overall
-    assert headline_verdict(verdict_of("ofsted", after)) == ("impact_of_leaders", "inadequate")
+    assert headline_verdict(verdict_of(OFSTED, after), OFSTED) == ("impact_of_leaders", "inadequate")
     # two post-reform reports compare judgement by judgement
     worse = extract_here(
         _report(
@@ -158,7 +161,7 @@ def test_detection_no_rating_change_for_the_overall_that_is_merely_absent(tmp_pa
         ),
         kind="ofsted",
     ).meta
-    assert [c.to_dict() for c in compare(verdict_of("ofsted", after), verdict_of("ofsted", worse))] == [
+    assert [c.to_dict() for c in compare(verdict_of(OFSTED, after), verdict_of(OFSTED, worse), OFSTED)] == [
         {
             "field": "help_and_protection",
             "from": "requires improvement",

@@ -16,7 +16,7 @@ import yaml
 from monitor.errors import ListingBrokenError
 from monitor.sources import source_class
 from monitor.sources.base import SourceContext
-from monitor.sources.page import PageSource
+from monitor.sources.page.source import PageSource
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO_CONFIG = Path(__file__).resolve().parents[3] / "sources.yaml"

@@ -10,17 +10,20 @@ that has no answer after `settings.responses.unanswered_days` is flagged in the 
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date, datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from monitor.dates import iso_day
-from monitor.detect.mentions import Finding, link_answer
-from monitor.detect.verdicts import rank
+from monitor.detect.mentions import Finding, Topics, link_answer
+from monitor.detect.verdicts import verdict_of
 from monitor.detect.version_events import pages_of
 from monitor.events import record_event
+from monitor.sources import PROFILES, profile_of
 from monitor.store.db import Store, utcnow
 from monitor.store.models import DocumentRow, EventRow, SourceRow, VersionRow
 
@@ -30,33 +33,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 EVENT_TYPE = "response"
-#: what a source's documents are, by kind, unless its `role:` says otherwise
-DEFAULT_ROLES = {
-    "ofsted": "finding",
-    "cqc": "finding",
-    "lgsco": "finding",
-    "lgsco_performance": "finding",
-    "govuk": "finding",
-    "housing_ombudsman": "finding",
-    "moderngov": "answer",
-    "page": "answer",
-    "feed": "answer",
-}
-_PUBLISHER = {
-    "ofsted": "Ofsted",
-    "cqc": "the CQC",
-    "lgsco": "the Ombudsman",
-    "lgsco_performance": "the Ombudsman",
-    "housing_ombudsman": "the Housing Ombudsman",
-    "govuk": "GOV.UK",
-}
-_OFSTED_TOPICS = {
-    "inspection": "ofsted-ilacs",
-    "monitoring visit": "ofsted-monitoring",
-    "focused visit": "ofsted-focused",
-    "area send": "ofsted-send",
-    "jtai": "ofsted-jtai",
-}
+
+
+@cache
+def topic_patterns() -> Topics:
+    """Every publisher's topics (the words only a mention of that kind of finding has), compiled."""
+    return {name: re.compile(pattern, re.I) for profile in PROFILES.values() for name, pattern in profile.topics.items()}
 
 
 def role_of(config: Config, name: str, kind: str) -> str:
@@ -64,35 +46,20 @@ def role_of(config: Config, name: str, kind: str) -> str:
     for src in config.sources:
         if src.name == name and src.common.role:
             return src.common.role
-    return DEFAULT_ROLES.get(kind, "none")
+    return profile_of(kind).role
 
 
 def topic_of(kind: str, doc: DocumentRow) -> str | None:
-    """The words a council paper would use for this finding (see mentions.TOPIC_PATTERNS)."""
-    title = (doc.title or "").casefold()
-    meta = doc.meta or {}
-    if kind == "ofsted":
-        return _OFSTED_TOPICS.get((doc.kind or "").casefold())
-    if kind == "cqc":
-        return "cqc-assessment"
-    if kind == "lgsco":
-        decision = str(meta.get("decision") or "").casefold()
-        return "ombudsman-report" if "report" in (doc.kind or "").casefold() or decision.startswith("report") else None
-    if kind == "govuk":
-        if "improvement notice" in title:
-            return "improvement-notice"
-        if "direction" in title:
-            return "direction"
-        if "regulat" in title or "social housing" in title:
-            return "rsh"
-    return None
+    """The words a council paper would use for this finding (its profile's `topic_rule`)."""
+    return profile_of(kind).call("topic_rule", doc.kind or "", doc.title or "", doc.meta or {})
 
 
 def finding_of(source: SourceRow, doc: DocumentRow) -> Finding:
     """A stored document as a finding an answer may refer to."""
     meta = doc.meta or {}
+    profile = profile_of(source.kind)
     reference = None
-    if source.kind in ("lgsco", "housing_ombudsman"):
+    if profile.cited_by_reference:
         reference = str(meta.get("reference") or doc.key)
         if sum(c.isdigit() for c in reference) < 6:
             reference = None
@@ -101,11 +68,11 @@ def finding_of(source: SourceRow, doc: DocumentRow) -> Finding:
     if isinstance(dates, dict) and iso_day(dates.get("start")) and iso_day(dates.get("end")):
         inspected = (iso_day(dates["start"]), iso_day(dates["end"]))
     topic = topic_of(source.kind, doc)
-    if source.kind in ("lgsco", "housing_ombudsman"):
-        outcome = rank(str(meta.get("decision") or ""))
-        expects = topic is not None or (outcome is not None and outcome <= 1)
-    else:
-        expects = topic is not None
+    expects = topic is not None
+    if profile.answer_expected_from is not None:
+        # a decision expects an answer when it found fault (or worse), whatever its topic
+        level = profile.level(str(verdict_of(profile, meta).get("decision") or ""))
+        expects = expects or (level is not None and level >= profile.answer_expected_from)
     return Finding(
         id=doc.id,
         source=source.name,
@@ -132,7 +99,7 @@ def _findings(session: Session, config: Config) -> list[Finding]:
 
 def _sentence_of(kind: str, finding: Finding) -> str:
     when = finding.published.strftime("%-d %B %Y") if finding.published else "undated"
-    return f"{_PUBLISHER.get(kind, kind)}'s \u201c{finding.title}\u201d, published {when}"
+    return f"{profile_of(kind).sentence_name}'s \u201c{finding.title}\u201d, published {when}"
 
 
 def link_new_answers(config: Config, store: Store, since: datetime) -> int:
@@ -156,7 +123,7 @@ def link_new_answers(config: Config, store: Store, since: datetime) -> int:
         for version in answers:
             doc = version.document
             when = answer_date(doc, version)
-            links = link_answer(pages_of(version.text), when, findings, window_days=window)
+            links = link_answer(pages_of(version.text), when, findings, topic_patterns(), window_days=window)
             if not links:
                 continue
             earlier = {
