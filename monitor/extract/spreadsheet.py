@@ -1,4 +1,7 @@
-"""Streaming the rows of one sheet of an OpenDocument spreadsheet (.ods), in bounded memory.
+"""The one spreadsheet reader: the rows of an OpenDocument spreadsheet (.ods), in bounded memory.
+
+Every publisher's data file goes through here: CQC's ratings file (one sheet, streamed) and
+Ofsted's outcome statistics (every sheet, `iter_sheets`).
 
 CQC's monthly "Latest ratings" file is a ~26 MB zip whose content.xml is over 1 GB
 (evidence-2026/downloads/bulk_files_structure.md), so it is never parsed whole: rows are
@@ -140,3 +143,33 @@ def iter_sheet_rows(path: Path, sheet: str) -> Iterator[tuple[int, list[str]]]:
             raise OdsError(f"content.xml is not well-formed XML: {exc}") from exc
         if not found:
             raise OdsError(f"the spreadsheet has no sheet named {sheet!r}")
+
+
+def iter_sheets(path: Path, max_repeat: int = 10_000) -> Iterator[tuple[str, list[list[str]]]]:
+    """(name, rows) of every sheet in the file's order: blank rows dropped, a repeated row
+    given up to `max_repeat` times. Read with iterparse, a sheet at a time (its rows are kept,
+    so this is for files of statistics, not the million-row kind). OdsError when the file is
+    not an OpenDocument spreadsheet."""
+    check_ods(path)
+    with zipfile.ZipFile(path) as archive, archive.open("content.xml") as stream:
+        rows: list[list[str]] = []
+        count = 0
+        events = etree.iterparse(stream, events=("start", "end"), tag=(TABLE, ROW), huge_tree=True)
+        try:
+            for event, elem in events:
+                if elem.tag == TABLE:
+                    if event == "start":
+                        rows = []
+                    else:
+                        count += 1
+                        yield elem.get(_NAME) or f"sheet{count}", rows
+                        _clear(elem)
+                    continue
+                if event != "end":
+                    continue
+                values = row_values(elem)
+                if any(values):
+                    rows.extend([values] * max(1, min(int(elem.get(_ROWS_REPEATED, "1")), max_repeat)))
+                _clear(elem)
+        except etree.XMLSyntaxError as exc:
+            raise OdsError(f"content.xml is not well-formed XML: {exc}") from exc

@@ -143,6 +143,7 @@ def council_view(name: str, docs: list[SiteDocument], context: str | None = None
                 {
                     "provider": d.meta.get("provider") or d.meta.get("location_name") or d.meta.get("provider_name") or d.title,
                     "row": summary_row(d),
+                    "what": profile.document_word or d.kind,
                     "grades": grades_of(d),
                 }
                 for d in _latest_by(group, profile.overview_key, profile.verdicts)

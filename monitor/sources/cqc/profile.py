@@ -35,6 +35,7 @@ PROFILES = (
         graded_headline=True,
         overview="grades",
         overview_key="location_id",
+        document_word="report",
         charts=("quality_statements",),
     ),
     Profile(

@@ -6,8 +6,7 @@ on row 3, per a public loader of that file; see docs/publishers/ofsted.md). No C
 has been seen; one is read the same way if it appears. Columns are recognised by words in
 their heading, because only some heading names are confirmed.
 
-An ODS file is a zip holding content.xml: read here with lxml (no entities, no network),
-so no spreadsheet library is needed.
+An ODS file is read by the monitor's one spreadsheet reader (monitor/extract/spreadsheet.py).
 """
 
 from __future__ import annotations
@@ -15,24 +14,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lxml import etree
-
 from monitor.dates import parse_date
+from monitor.extract.spreadsheet import OdsError, iter_sheets
 from monitor.sources.ofsted.grade_table import JUDGEMENT_KEYS
 
-_NS = {
-    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
-    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
-    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
-}
-_T = "{" + _NS["table"] + "}"
-_O = "{" + _NS["office"] + "}"
-#: a sheet's trailing blank cells come as one cell repeated ~16000 times; never expand them
-_MAX_COLUMNS = 200
 #: the heading row is among the first rows (the 2026 file: row 3, under two title rows)
 _HEADER_SEARCH_ROWS = 12
 
@@ -89,7 +77,10 @@ def read_table_file(path: Path, kind: str) -> list[Sheet]:
         text = raw.decode("utf-8-sig", errors="replace")
         sheets = {"csv": list(csv.reader(io.StringIO(text)))}
     elif kind == "ods":
-        sheets = _ods_sheets(path)
+        try:
+            sheets = dict(iter_sheets(path))
+        except OdsError as exc:
+            raise TableError(f"not an OpenDocument spreadsheet ({exc})") from exc
     else:
         raise TableError(f"cannot read a {kind!r} file")
     found = [sheet for name, rows in sheets.items() if (sheet := _with_header(name, rows))]
@@ -140,51 +131,3 @@ def grade_of(value: str) -> str | None:
 def date_of(value: str):
     """A date cell (ISO from ODS, "24/01/2025", "24 January 2025") or None."""
     return parse_date(value.strip()) if value.strip() else None
-
-
-# -- ODS ----------------------------------------------------------------------------------
-
-
-def _ods_sheets(path: Path) -> dict[str, list[list[str]]]:
-    try:
-        with zipfile.ZipFile(path) as archive, archive.open("content.xml") as fh:
-            parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-            root = etree.parse(fh, parser).getroot()
-    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
-        raise TableError(f"not an OpenDocument spreadsheet ({exc})") from exc
-    sheets: dict[str, list[list[str]]] = {}
-    for table in root.iter(f"{_T}table"):
-        rows: list[list[str]] = []
-        for row in table.iter(f"{_T}table-row"):
-            cells = _ods_row(row)
-            repeat = int(row.get(f"{_T}number-rows-repeated", "1"))
-            if not any(cells):
-                # blank rows (often repeated a million times at a sheet's end) carry nothing
-                continue
-            rows.extend([cells] * min(repeat, 10_000))
-        sheets[table.get(f"{_T}name", f"sheet{len(sheets) + 1}")] = rows
-    return sheets
-
-
-def _ods_row(row: etree._Element) -> list[str]:
-    cells: list[str] = []
-    for cell in row:
-        if cell.tag not in (f"{_T}table-cell", f"{_T}covered-table-cell"):
-            continue
-        repeat = int(cell.get(f"{_T}number-columns-repeated", "1"))
-        value = _ods_value(cell)
-        cells.extend([value] * min(repeat, max(0, _MAX_COLUMNS - len(cells))))
-    while cells and not cells[-1]:
-        cells.pop()
-    return cells
-
-
-def _ods_value(cell: etree._Element) -> str:
-    kind = cell.get(f"{_O}value-type")
-    if kind == "date":
-        return (cell.get(f"{_O}date-value") or "")[:10]
-    if kind in ("float", "percentage", "currency") and cell.get(f"{_O}value") is not None:
-        number = cell.get(f"{_O}value") or ""
-        return re.sub(r"\.0+$", "", number)
-    paragraphs = ["".join(p.itertext()) for p in cell.iter("{" + _NS["text"] + "}p")]
-    return "\n".join(paragraphs).strip()
