@@ -23,7 +23,7 @@ from monitor.extract.pool import Extracted
 from monitor.pipeline.known_documents import Known, apply_listing, facts_given
 from monitor.pipeline.pass_result import SourceOutcome
 from monitor.search import index_version
-from monitor.sources import profile_of
+from monitor.sources import profile_of, source_class
 from monitor.sources.base import DocumentRef
 from monitor.store.blobs import sha256_text
 from monitor.store.db import Store, utcnow
@@ -186,6 +186,8 @@ class Recorder:
             found = facts_given(extracted.meta)
             # a warning belongs to the version that raised it: a clean reading clears it
             kept = {k: v for k, v in (doc.meta or {}).items() if k != "read_warning" or extracted.error}
+            # the kind reconciles what its reader found with what its listing said (two roads)
+            found = facts_given(source_class(src.kind).merge_read_meta(kept, found, doc.url))
             doc.meta = {**kept, **found}
             add_headline(src, doc, extracted)
             doc.last_checked = now

@@ -141,6 +141,17 @@ class Source:
         """
         return {}
 
+    @classmethod
+    def merge_read_meta(cls, stored: dict[str, Any], read: dict[str, Any], url: str) -> dict[str, Any]:
+        """The facts of a reading (`read`, what read_meta gave for a new version of the
+        document at `url`) to lay over the document's stored meta (`stored`, including what
+        the listing said of it this pass).
+
+        A kind whose listing and documents state the same verdicts by two roads (CQC: the
+        API's ratings and the report's) reconciles them here and says when they disagree
+        (read_warning). Default: the reading's facts replace the stored ones."""
+        return read
+
     def cross_check_facts(self) -> list[CrossCheckFact]:
         """A cross-check source's facts (only when `cross_check` is True).
 

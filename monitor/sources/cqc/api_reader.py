@@ -25,15 +25,27 @@ from monitor.sources.cqc.vocabulary import (
 UK = ZoneInfo("Europe/London")
 
 
-def ratings_from(overall: Any, questions: Any, link_id: str | None = None) -> dict[str, str]:
+def ratings_from(
+    overall: Any,
+    questions: Any,
+    link_id: str | None = None,
+    *,
+    where: str | None = None,
+    url: str | None = None,
+    sources: dict[str, dict[str, str]] | None = None,
+) -> dict[str, str]:
     """Ratings out of an API `overall` value and its keyQuestionRatings, matched on name.
 
     With link_id, only key-question ratings from that report count: in currentRatings a key
-    question may still carry an older report's rating."""
+    question may still carry an older report's rating. With `sources`, each rating read is
+    named there as {"url": url, "field": <path of the field it came from>}, `where` being
+    the path of the object holding `rating` and `keyQuestionRatings`."""
     ratings: dict[str, str] = {}
+    found: dict[str, dict[str, str]] = {}
     if (rating := normalise_rating(overall)) is not None:
         ratings["overall"] = rating
-    for item in questions if isinstance(questions, list) else []:
+        found["overall"] = {"url": url or "", "field": f"{where}.rating"}
+    for index, item in enumerate(questions if isinstance(questions, list) else []):
         if not isinstance(item, dict):
             continue
         if link_id and item.get("reportLinkId") not in (None, link_id):
@@ -41,6 +53,9 @@ def ratings_from(overall: Any, questions: Any, link_id: str | None = None) -> di
         key, rating = key_question(item.get("name")), normalise_rating(item.get("rating"))
         if key and rating:
             ratings[key] = rating
+            found[key] = {"url": url or "", "field": f"{where}.keyQuestionRatings[{index}].rating"}
+    if sources is not None:
+        sources.update({name: found[name] for name in ratings})
     return _ordered(ratings)
 
 
@@ -50,17 +65,40 @@ def _ordered(ratings: dict[str, str]) -> dict[str, str]:
 
 def api_ratings_by_report(record: dict[str, Any]) -> dict[str, dict[str, str]]:
     """{report linkId: ratings} from a location or provider record's current and historic ratings."""
-    result: dict[str, dict[str, str]] = {}
-    for item in record.get("historicRatings") or []:
+    return {link: ratings for link, (ratings, _) in api_ratings_and_sources(record, "").items()}
+
+
+def api_ratings_and_sources(
+    record: dict[str, Any], url: str
+) -> dict[str, tuple[dict[str, str], dict[str, dict[str, str]]]]:
+    """{report linkId: (ratings, verdict sources)}: each rating with the record's `url` and the
+    path of the field it was read from ("historicRatings[2].overall.rating")."""
+    result: dict[str, tuple[dict[str, str], dict[str, dict[str, str]]]] = {}
+    for index, item in enumerate(record.get("historicRatings") or []):
         if isinstance(item, dict) and item.get("reportLinkId"):
             overall = item.get("overall") or {}
-            result[item["reportLinkId"]] = ratings_from(
-                overall.get("rating"), overall.get("keyQuestionRatings")
+            sources: dict[str, dict[str, str]] = {}
+            ratings = ratings_from(
+                overall.get("rating"),
+                overall.get("keyQuestionRatings"),
+                where=f"historicRatings[{index}].overall",
+                url=url,
+                sources=sources,
             )
+            result[item["reportLinkId"]] = (ratings, sources)
     overall = current_overall(record)
     link_id = overall.get("reportLinkId")
     if link_id:
-        result[link_id] = ratings_from(overall.get("rating"), overall.get("keyQuestionRatings"), link_id)
+        sources = {}
+        ratings = ratings_from(
+            overall.get("rating"),
+            overall.get("keyQuestionRatings"),
+            link_id,
+            where="currentRatings.overall",
+            url=url,
+            sources=sources,
+        )
+        result[link_id] = (ratings, sources)
     return result
 
 
@@ -90,6 +128,8 @@ class Assessment:
     service_group_ratings: dict[str, dict[str, str]] = field(default_factory=dict)
     #: {key question: percentage score as CQC gives it}
     percentage_scores: dict[str, str] = field(default_factory=dict)
+    #: {rating field: {"url": the record's URL, "field": the path the rating was read from}}
+    sources: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 class AssessmentShapeError(ValueError):
@@ -109,13 +149,15 @@ def _percentages(questions: Any) -> dict[str, str]:
     return scores
 
 
-def _as_list(value: Any) -> list[Any]:
+def _with_paths(value: Any, path: str) -> list[dict[str, Any]]:
+    """The objects of a list (or a lone object), each copied with its path in the record
+    under "_path", so a rating read from it can name the field it came from."""
     if isinstance(value, list):
-        return value
-    return [value] if isinstance(value, dict) else []
+        return [{**item, "_path": f"{path}[{index}]"} for index, item in enumerate(value) if isinstance(item, dict)]
+    return [{**value, "_path": path}] if isinstance(value, dict) else []
 
 
-def read_assessments(record: dict[str, Any]) -> list[Assessment]:
+def read_assessments(record: dict[str, Any], url: str = "") -> list[Assessment]:
     """The assessment plans in a record's assessment[], one per assessmentPlanId.
 
     The rating of the location is the assessment's own `overall` object where CQC fills
@@ -137,8 +179,8 @@ def read_assessments(record: dict[str, Any]) -> list[Assessment]:
         if not isinstance(entry, dict):
             raise AssessmentShapeError(f"assessment[{index}] is not an object")
         ratings = entry.get("ratings") if isinstance(entry.get("ratings"), dict) else {}
-        groups = [g for g in _as_list(ratings.get("asgRatings")) if isinstance(g, dict)]
-        overall = [o for o in _as_list(ratings.get("overall")) if isinstance(o, dict)]
+        groups = _with_paths(ratings.get("asgRatings"), f"assessment[{index}].ratings.asgRatings")
+        overall = _with_paths(ratings.get("overall"), f"assessment[{index}].ratings.overall")
         ids = {str(g["assessmentPlanId"]).strip() for g in groups if g.get("assessmentPlanId")}
         if entry.get("assessmentPlanId"):
             ids.add(str(entry["assessmentPlanId"]).strip())
@@ -153,7 +195,7 @@ def read_assessments(record: dict[str, Any]) -> list[Assessment]:
                 g for g in groups if str(g.get("assessmentPlanId") or plan_id).strip() == plan_id
             ]
             plan["overall"] += overall if len(ids) == 1 else []
-    return [_assessment(plan_id, plan) for plan_id, plan in plans.items()]
+    return [_assessment(plan_id, plan, url) for plan_id, plan in plans.items()]
 
 
 def uk_date(value: Any) -> date | None:
@@ -193,7 +235,7 @@ def _check_ratings(plan_id: str, items: list[dict[str, Any]]) -> None:
                 )
 
 
-def _assessment(plan_id: str, plan: dict[str, Any]) -> Assessment:
+def _assessment(plan_id: str, plan: dict[str, Any], url: str) -> Assessment:
     entry, groups, overall = plan["entry"], plan["groups"], plan["overall"]
     _check_ratings(plan_id, groups + overall)
     first = groups[0] if groups else {}
@@ -213,21 +255,32 @@ def _assessment(plan_id: str, plan: dict[str, Any]) -> Assessment:
         service_groups=[str(g["name"]) for g in groups if g.get("name")],
     )
     by_group = {str(g.get("name") or index): g for index, g in enumerate(groups)}
+    group_sources: dict[str, dict[str, dict[str, str]]] = {name: {} for name in by_group}
     group_ratings = {
-        name: ratings_from(g.get("rating"), g.get("keyQuestionRatings")) for name, g in by_group.items()
+        name: ratings_from(
+            g.get("rating"), g.get("keyQuestionRatings"), where=g["_path"], url=url, sources=group_sources[name]
+        )
+        for name, g in by_group.items()
     }
     own = next((o for o in overall if ratings_from(o.get("rating"), o.get("keyQuestionRatings"))), None)
     if own is not None:
-        result.ratings = ratings_from(own.get("rating"), own.get("keyQuestionRatings"))
+        result.ratings = ratings_from(
+            own.get("rating"), own.get("keyQuestionRatings"), where=own["_path"], url=url, sources=result.sources
+        )
         result.percentage_scores = _percentages(own.get("keyQuestionRatings"))
     elif len(groups) == 1:
-        result.ratings = group_ratings[next(iter(group_ratings))]
+        only = next(iter(group_ratings))
+        result.ratings, result.sources = group_ratings[only], group_sources[only]
         result.percentage_scores = _percentages(first.get("keyQuestionRatings"))
     elif groups:
         fields = {name for ratings in group_ratings.values() for name in ratings}
         result.ratings = _ordered(
             {name: worst_rating([r[name] for r in group_ratings.values() if name in r]) for name in fields}
         )
+        # each field names the group whose rating it took (the first, if several share it)
+        for name, rating in result.ratings.items():
+            group = next(g for g, r in group_ratings.items() if r.get(name) == rating)
+            result.sources[name] = group_sources[group][name]
     if len(groups) > 1:
         result.service_group_ratings = group_ratings
     if not result.ratings and result.published is None:

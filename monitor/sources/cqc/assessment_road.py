@@ -113,6 +113,14 @@ class AssessmentReader:
         }
         if page["ratings"]:
             meta["ratings"] = page["ratings"]
+        # each rating and score with the page and the words it was read from
+        sources = {
+            name: page["sources"][name]
+            for name in [*page["ratings"], *page["quality_statements"]]
+            if name in page["sources"]
+        }
+        if sources:
+            meta["verdict_sources"] = sources
         if page["overall_percentage"] is not None:
             meta["overall_percentage"] = page["overall_percentage"]
         yield DocumentRef(
@@ -140,10 +148,12 @@ class AssessmentReader:
             if exc.status == 404:
                 return  # no summary page: the check below says what is missing
             raise
-        for name, rating in summary["ratings"].items():
-            page["ratings"].setdefault(name, rating)
-        for name, score in summary["quality_statements"].items():
-            page["quality_statements"].setdefault(name, score)
+        for field in ("ratings", "quality_statements"):
+            for name, value in summary[field].items():
+                if name not in page[field]:
+                    page[field][name] = value
+                    if name in summary["sources"]:
+                        page["sources"][name] = summary["sources"][name]
         if page["overall_percentage"] is None:
             page["overall_percentage"] = summary["overall_percentage"]
         page["published"] = page["published"] or summary["published"]

@@ -17,7 +17,7 @@ from monitor.errors import ListingBrokenError
 from monitor.sources.base import DocumentRef
 from monitor.sources.cqc.api_reader import (
     AssessmentShapeError,
-    api_ratings_by_report,
+    api_ratings_and_sources,
     current_overall,
     ratings_from,
     read_assessments,
@@ -39,7 +39,7 @@ def record_refs(
     """Every document a location or provider record names; ListingBrokenError when it names a
     rating or a report and none could be read."""
     refs = report_refs(source, data, url, facts, subject)
-    refs += _inherited_ref(source, data, facts, subject, listed={r.key for r in refs})
+    refs += _inherited_ref(source, data, url, facts, subject, listed={r.key for r in refs})
     refs += _assessment_refs(source, data, url, facts, subject, location_id)
     if not refs:
         overall = current_overall(data)
@@ -66,7 +66,7 @@ def report_refs(
     reports = data.get("reports") or []
     if not isinstance(reports, list):
         raise ListingBrokenError(f"{url}: expected 'reports' to be a list of reports", url=url)
-    ratings_by_report = api_ratings_by_report(data)
+    ratings_by_report = api_ratings_and_sources(data, url)
     refs = []
     for index, item in enumerate(reports):
         link_id = item.get("linkId") if isinstance(item, dict) else None
@@ -84,8 +84,10 @@ def report_refs(
             "report_type": item.get("reportType"),
             "first_visit_date": item.get("firstVisitDate"),
         }
-        if ratings_by_report.get(link_id):
-            meta["ratings"] = ratings_by_report[link_id]
+        ratings, sources = ratings_by_report.get(link_id, ({}, {}))
+        if ratings:
+            meta["ratings"] = ratings
+            meta["verdict_sources"] = sources
         if item.get("inspectionLocations"):
             meta["inspection_location_ids"] = [
                 loc.get("locationId") for loc in item["inspectionLocations"] if isinstance(loc, dict)
@@ -104,7 +106,7 @@ def report_refs(
 
 
 def _inherited_ref(
-    source: CqcReading, data: dict[str, Any], facts: dict[str, Any], subject: str, listed: set[str]
+    source: CqcReading, data: dict[str, Any], url: str, facts: dict[str, Any], subject: str, listed: set[str]
 ) -> list[DocumentRef]:
     """The report behind a current rating that reports[] does not list.
 
@@ -114,7 +116,15 @@ def _inherited_ref(
     the successor's reports[] is unknown, so it is a document either way."""
     overall = current_overall(data)
     link_id = overall.get("reportLinkId")
-    ratings = ratings_from(overall.get("rating"), overall.get("keyQuestionRatings"), link_id)
+    sources: dict[str, dict[str, str]] = {}
+    ratings = ratings_from(
+        overall.get("rating"),
+        overall.get("keyQuestionRatings"),
+        link_id,
+        where="currentRatings.overall",
+        url=url,
+        sources=sources,
+    )
     if not link_id or link_id in listed or not ratings:
         return []
     published = parse_date(overall.get("reportDate"))
@@ -124,6 +134,7 @@ def _inherited_ref(
         "report_type": None,
         "first_visit_date": None,
         "ratings": ratings,
+        "verdict_sources": sources,
         "inherited_from": overall.get("organisationId"),
     }
     return [
@@ -147,7 +158,7 @@ def _assessment_refs(
     location_id: str | None,
 ) -> list[DocumentRef]:
     try:
-        assessments = read_assessments(data)
+        assessments = read_assessments(data, url)
     except AssessmentShapeError as exc:
         raise ListingBrokenError(
             f"{url}: expected each assessment[] entry to name its assessmentPlanId "
@@ -171,6 +182,7 @@ def _assessment_refs(
         }
         if item.ratings:
             meta["ratings"] = item.ratings
+            meta["verdict_sources"] = item.sources
         if item.service_group_ratings:
             meta["service_group_ratings"] = item.service_group_ratings
         if item.percentage_scores:

@@ -90,15 +90,17 @@ def _text_lines(root: Tag) -> list[str]:
     return [" ".join(line.split()) for line in root.get_text("\n").splitlines() if line.strip()]
 
 
-def _data_test_ratings(root: Tag) -> dict[str, str]:
+def _data_test_ratings(root: Tag, sources: dict[str, str] | None = None) -> dict[str, str]:
     ratings: dict[str, str] = {}
     for tag in root.find_all(attrs={"data-test": True}):
         match = _DATA_TEST_RATING.match(str(tag["data-test"]))
         if match:
             name = "overall" if match.group(1).lower() == "overall" else key_question(match.group(1))
             rating = normalise_rating(match.group(2))
-            if name and rating:
-                ratings.setdefault(name, rating)
+            if name and rating and name not in ratings:
+                ratings[name] = rating
+                if sources is not None:
+                    sources[name] = f'data-test="{tag["data-test"]}"'
     return ratings
 
 
@@ -133,10 +135,16 @@ def parse_location_page(html: str) -> dict[str, Any]:
         result["service_types"] = list(
             dict.fromkeys(t[:1].upper() + t[1:].lower() for t in reversed(types) if t)
         )
-    ratings = read_ratings("\n".join(lines))
-    for name, rating in _data_test_ratings(root).items():
-        ratings.setdefault(name, rating)
+    said: dict[str, str] = {}
+    ratings = read_ratings("\n".join(lines), said)
+    elements: dict[str, str] = {}
+    for name, rating in _data_test_ratings(root, elements).items():
+        if name not in ratings:
+            ratings[name] = rating
+            said[name] = elements[name]
     result["ratings"] = ratings
+    #: {rating field: the words or element it was read from}
+    result["rating_sources"] = said
     return result
 
 
@@ -225,12 +233,15 @@ def parse_assessment_page(html: str, page_url: str) -> dict[str, Any]:
             seen.add(url)
             label = " ".join(link.get_text(" ").split())
             themes.append({"url": url, "theme": int(match.group(1)), "title": label or urlsplit(url).path})
+    said: dict[str, str] = {}
     return {
         "title": title,
         "local_authority": title.split(":")[0].strip() if title else "",
         "published": published,
-        "ratings": read_ratings(text),
-        "quality_statements": read_quality_statement_scores(text),
+        "ratings": read_ratings(text, said),
+        "quality_statements": read_quality_statement_scores(text, said),
+        #: {rating field or quality statement: {"url": this page, "text": the words read}}
+        "sources": {name: {"url": page_url, "text": words} for name, words in said.items()},
         "overall_percentage": read_overall_percentage(text),
         "theme_pages": themes,
     }

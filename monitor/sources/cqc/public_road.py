@@ -63,7 +63,14 @@ def public_location_refs(source: CqcReading, location_id: str) -> Iterator[Docum
         "provider_name": summary.get("provider_name") or header.get("provider_name"),
         "service_types": summary.get("service_types") or header.get("service_types") or [],
     }
-    current = summary.get("ratings") or header.get("ratings") or {}
+    # today's ratings from the location page, else from the reports tab's header, each with
+    # the page and the words (or the element) it was read from
+    shown = summary if summary.get("ratings") else header
+    shown_url = page_url if summary.get("ratings") else reports_url
+    current = shown.get("ratings") or {}
+    current_sources = {
+        name: page_source(shown_url, words) for name, words in (shown.get("rating_sources") or {}).items()
+    }
     # Today's ratings are the newest report's: the one the "latest report" block links,
     # else the newest dated entry. Older reports' ratings come from the reports (read_meta).
     if latest:
@@ -82,6 +89,7 @@ def public_location_refs(source: CqcReading, location_id: str) -> Iterator[Docum
         # earlier pass gave them (an empty dict here would overwrite those in the store)
         if entry is newest and current:
             meta["ratings"] = dict(current)
+            meta["verdict_sources"] = dict(current_sources)
         yield DocumentRef(
             key=entry["key"],
             url=entry["url"],
@@ -90,3 +98,11 @@ def public_location_refs(source: CqcReading, location_id: str) -> Iterator[Docum
             kind="assessment report" if assessment else "inspection report",
             meta=meta,
         )
+
+
+def page_source(url: str, words: str) -> dict[str, str]:
+    """Where a rating on a public page was read: {"url", "field"} for an element's attribute
+    (data-test="safe rating text: Good"), {"url", "text"} for words of the page."""
+    if words.startswith("data-test="):
+        return {"url": url, "field": words}
+    return {"url": url, "text": words}

@@ -44,6 +44,7 @@ from monitor.sources.cqc.settings import CqcSettings
 from monitor.sources.cqc.vocabulary import (
     authority_slug,
     normalise_rating,
+    page_of,
     read_quality_statement_scores,
     read_ratings,
 )
@@ -298,10 +299,79 @@ class CqcSource(Source):
 
     @classmethod
     def read_meta(cls, pages: list[str], path: Path | None = None) -> dict[str, Any]:
-        """Ratings (and, for assessments, quality statement scores) a CQC document states."""
+        """Ratings (and, for assessments, quality statement scores) a CQC document states,
+        each named in `verdict_sources` by its page and the words it was read from."""
         text = "\n".join(pages)
-        meta: dict[str, Any] = {"ratings": read_ratings(text)}
-        scores = read_quality_statement_scores(text)
+        said: dict[str, str] = {}
+        meta: dict[str, Any] = {"ratings": read_ratings(text, said)}
+        scores = read_quality_statement_scores(text, said)
         if scores:
             meta["quality_statements"] = scores
+        if said:
+            meta["verdict_sources"] = {
+                name: {"page": page_of(pages, words), "text": words} for name, words in said.items()
+            }
         return meta
+
+    @classmethod
+    def merge_read_meta(cls, stored: dict[str, Any], read: dict[str, Any], url: str) -> dict[str, Any]:
+        """What a document's reading adds to what the listing said of it (see reconcile_ratings)."""
+        return reconcile_ratings(stored, read, url)
+
+
+#: the graded fields of a CQC document's meta: ratings, and a council's quality statement scores
+GRADED = ("ratings", "quality_statements")
+
+
+def _where(source: Any) -> str:
+    if not isinstance(source, dict):
+        return "the listing (source not recorded)"
+    if "page" in source:
+        return f"page {source['page']} ({source.get('text')!r})"
+    detail = source.get("field") or source.get("text")
+    return f"{source.get('url')} ({detail})" if detail else str(source.get("url"))
+
+
+def reconcile_ratings(stored: dict[str, Any], read: dict[str, Any], url: str) -> dict[str, Any]:
+    """The reader's facts to lay over a document's stored meta, its ratings reconciled.
+
+    A rating the listing gave from a structured answer or a page (its verdict source names a
+    URL: the API's field, the location or assessment page) stands: a document that states
+    another value for it raises read_warning naming both values and where each came from,
+    and one that states the same changes nothing. A field the listing did not rate (the
+    document's own key questions, an older report) is taken from the document with its
+    page. A rating an earlier reading of the document gave (its source names a page) is
+    replaced by the new reading: a re-issued report speaks for itself."""
+    out = dict(read)
+    stored_sources = stored.get("verdict_sources") if isinstance(stored.get("verdict_sources"), dict) else {}
+    read_sources = read.get("verdict_sources") if isinstance(read.get("verdict_sources"), dict) else {}
+    sources = dict(stored_sources)
+    problems: list[str] = []
+    for field in GRADED:
+        had = stored.get(field) if isinstance(stored.get(field), dict) else {}
+        found = read.get(field) if isinstance(read.get(field), dict) else {}
+        if not found:
+            continue
+        merged = dict(had)
+        for name, value in found.items():
+            source = stored_sources.get(name)
+            listed = isinstance(source, dict) and bool(source.get("url"))
+            if name in had and listed:
+                if str(had[name]).casefold() != str(value).casefold():
+                    problems.append(
+                        f"{name}: {_where(source)} gives {had[name]!r} but the document {url} states "
+                        f"{value!r} on {_where(read_sources.get(name))}; {had[name]!r} is kept"
+                    )
+                continue
+            merged[name] = value
+            if name in read_sources:
+                sources[name] = read_sources[name]
+            else:
+                sources.pop(name, None)
+        out[field] = merged
+    if sources:
+        out["verdict_sources"] = sources
+    if problems:
+        warning = "the document and the listing disagree: " + "; ".join(problems)
+        out["read_warning"] = f"{read['read_warning']}; {warning}" if read.get("read_warning") else warning
+    return out

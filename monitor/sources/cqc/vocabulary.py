@@ -113,20 +113,39 @@ _QUESTION_PATTERNS = (
 )
 
 
-def read_ratings(text: str) -> dict[str, str]:
-    """Overall and key-question ratings a CQC report or page states; the first statement wins."""
+def read_ratings(text: str, sources: dict[str, str] | None = None) -> dict[str, str]:
+    """Overall and key-question ratings a CQC report or page states; the first statement wins.
+
+    With `sources`, each rating read is named there by the words it was read from
+    ("Overall rating for this service: Good", "Safe: Requires improvement")."""
     ratings: dict[str, str] = {}
+    said: dict[str, str] = {}
     flat = flatten(text)
     for pattern in _OVERALL_PATTERNS:
         if match := pattern.search(flat):
             ratings["overall"] = normalise_rating(match.group(1)) or ""
+            said["overall"] = " ".join(match.group(0).split())
             break
     for pattern, haystack in zip(_QUESTION_PATTERNS, (flat, text), strict=True):
         for match in pattern.finditer(haystack):
             key, rating = key_question(match.group(1)), normalise_rating(match.group(2))
             if key and rating and key not in ratings:
                 ratings[key] = rating
-    return {k: v for k, v in ratings.items() if v}
+                said[key] = " ".join(match.group(0).split())
+    ratings = {k: v for k, v in ratings.items() if v}
+    if sources is not None:
+        sources.update({k: said[k] for k in ratings})
+    return ratings
+
+
+def page_of(pages: list[str], words: str) -> int:
+    """The number (from 1) of the first page whose text holds `words` (white space aside);
+    1 when none does on its own (the words ran across a page break)."""
+    wanted = flatten(words)
+    for number, page in enumerate(pages, start=1):
+        if wanted in flatten(page):
+            return number
+    return 1
 
 
 def quality_statement_name(text: str) -> str:
@@ -138,8 +157,10 @@ def quality_statement_name(text: str) -> str:
     return lowered
 
 
-def read_quality_statement_scores(text: str) -> dict[str, int]:
-    """Quality statement scores (1-4) from an assessment theme page or CQC press release."""
+def read_quality_statement_scores(text: str, sources: dict[str, str] | None = None) -> dict[str, int]:
+    """Quality statement scores (1-4) from an assessment theme page or CQC press release.
+
+    With `sources`, each score read is named there by the lines it was read from."""
     scores: dict[str, int] = {}
     lines = [line.strip() for line in text.splitlines()]
     previous = ""
@@ -149,13 +170,19 @@ def read_quality_statement_scores(text: str) -> dict[str, int]:
         # theme page: the statement's title, then "Score: 2" (or "Score 2") on its own line
         score = re.fullmatch(r"score\s*:?\s*([1-4])", line, re.I)
         if score and previous:
-            scores.setdefault(quality_statement_name(previous), int(score.group(1)))
+            name = quality_statement_name(previous)
+            if name not in scores:
+                scores[name] = int(score.group(1))
+                if sources is not None:
+                    sources[name] = f"{previous} / {line}"
         # press release: "- safeguarding - 2"
         bullet = re.fullmatch(r"[-•*]\s*(.+?)\s+-\s+([1-4])", line)
         if bullet:
             name = quality_statement_name(bullet.group(1))
-            if name in dict(QUALITY_STATEMENTS):
-                scores.setdefault(name, int(bullet.group(2)))
+            if name in dict(QUALITY_STATEMENTS) and name not in scores:
+                scores[name] = int(bullet.group(2))
+                if sources is not None:
+                    sources[name] = line
         previous = line
     return scores
 

@@ -36,7 +36,7 @@ from monitor.dates import parse_date
 from monitor.errors import FetchError, ListingBrokenError
 from monitor.sources.base import DocumentRef, Source, SourceSettings
 from monitor.sources.fields import one_line
-from monitor.sources.housing_ombudsman.reader import HEADING, OUTCOMES, read_decision_text
+from monitor.sources.housing_ombudsman.reader import HEADING, OUTCOMES, decision_lines, read_decision_text
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +167,7 @@ class HousingOmbudsmanSource(Source):
     def read_meta(cls, pages: list[str], path: Path | None = None) -> dict[str, Any]:
         """Landlord, reference, date, each complaint element's finding, the worst finding
         (`decision`), orders and compensation, and the headline sentences."""
-        return read_decision_text("\n".join(pages))
+        return read_decision_text(_structured_text(pages, path))
 
     def warnings(self) -> list[str]:
         """The listing's landlord filter and layout are inferred; say so in check-config."""
@@ -267,6 +267,8 @@ def _ref(reference: str, anchor: Tag, page_url: str, refs: set[str]) -> Document
         "landlord": landlord,
         "authority": landlord,
         "reference": reference,
+        # a joint report's card names every case it decides: "<Landlord> (202416446 & 202426714)"
+        "also_references": re.findall(r"\d{7,10}", heading.group("more")) if heading else [],
         "slug": slug,
         "decision": decision,
         "decision_date": published.isoformat() if published else None,
@@ -290,3 +292,18 @@ def _slug(text: str) -> str:
 def _humanise(slug: str) -> str:
     words = slug.replace("-", " ")
     return words[:1].upper() + words[1:]
+
+
+def _structured_text(pages: list[str], path: Path | None) -> str:
+    """The page's text with its list structure (decision_lines) when the raw HTML is at hand,
+    else the extracted text."""
+    if path is not None:
+        try:
+            head = path.read_bytes()
+        except OSError:
+            head = b""
+        if b"<" in head[:1024] and re.search(rb"<(?:html|body|main|p|h1)\b", head[:65536], re.I):
+            lines = decision_lines(head)
+            if lines.strip():
+                return lines
+    return "\n".join(pages)

@@ -165,6 +165,9 @@ class LgscoSource(Source):
         if path is not None:
             for key, value in read_html_facts(path).items():
                 meta.setdefault(key, value)
+        if meta.get("decision"):
+            # the outcome is only ever read from the page's "Decision :" label
+            meta["verdict_sources"] = {"decision": {"page": 1, "text": f"Decision : {meta['decision']}"}}
         return meta
 
     def warnings(self) -> list[str]:

@@ -74,6 +74,17 @@ def test_saf_assessment_is_a_report_of_its_own(server, http, with_key):
         "assessment_status": "Active",
         "service_groups": ["Homecare agencies"],
         "ratings": SAF_RATINGS,
+        "verdict_sources": {
+            name: {"url": f"{server.url}/api/locations/{SAF}", "field": f"assessment[0].ratings.asgRatings[0].{field}"}
+            for name, field in {
+                "overall": "rating",
+                "safe": "keyQuestionRatings[0].rating",
+                "effective": "keyQuestionRatings[1].rating",
+                "caring": "keyQuestionRatings[2].rating",
+                "responsive": "keyQuestionRatings[3].rating",
+                "well-led": "keyQuestionRatings[4].rating",
+            }.items()
+        },
         "percentage_scores": {
             "safe": "38",
             "effective": "50",

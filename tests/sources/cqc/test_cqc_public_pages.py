@@ -67,6 +67,20 @@ def test_public_assessment_link_is_read_and_gets_todays_ratings(server, http):
         "report_date": "2025-06-12",
         "inspection_type": "During an assessment under our new approach",
         "ratings": CURRENT,
+        # the overall rating from the page's words, the key questions from its data-test attributes
+        "verdict_sources": {
+            "overall": {"url": f"{server.url}/location/{SAF}", "text": "Overall: Requires improvement"},
+            **{
+                name: {"url": f"{server.url}/location/{SAF}", "field": f'data-test="{name} rating text: {shown}"'}
+                for name, shown in {
+                    "safe": "Inadequate",
+                    "effective": "Requires Improvement",
+                    "caring": "Good",
+                    "responsive": "Good",
+                    "well-led": "Requires Improvement",
+                }.items()
+            },
+        },
     }
     assert old.key == OLD
     assert old.url == OLD_URL
@@ -215,6 +229,9 @@ def test_capitalised_slug_is_found(server, http):
         "report_date": None,
         "ratings": {"overall": "good"},
         "quality_statements": {},
+        "verdict_sources": {
+            "overall": {"url": f"{server.url}{ASSESSMENTS}/Hertfordshire-0524", "text": "Overall rating: Good"}
+        },
     }
 
 
@@ -255,6 +272,13 @@ def test_overall_rating_read_from_the_summary_page(server, http):
         "ratings": {"overall": "requires improvement"},
         "quality_statements": {},
         "overall_percentage": 58,
+        # read from the summary page, which the source names
+        "verdict_sources": {
+            "overall": {
+                "url": f"{server.url}{ASSESSMENTS}/harrow-0824/summary",
+                "text": "Overall rating: Requires improvement",
+            }
+        },
     }
     assert [(r.key, r.title, r.kind, r.meta) for r in (needs, support)] == [
         (

@@ -36,6 +36,18 @@ R_2013 = "f4e3a2b1-7c6d-4e5f-8a9b-0c1d2e3f4003"
 R_DUP = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7004"
 R_PROVIDER = "b5c6d7e8-f901-4a2b-9c3d-4e5f6a7b8006"
 
+#: the lines of tests/fixtures/cqc/assessment_overview.html each score is read from
+OVERVIEW_SCORE_LINES = {
+    "assessing needs": "- Assessing needs - 2",
+    "supporting people to live healthier lives": "- Supporting people to live healthier lives - 2",
+    "equity in experience and outcomes": "- Equity in experience and outcomes - 3",
+    "care provision, integration and continuity": "- Care provision, integration and continuity - 2",
+    "partnerships and communities": "- Partnerships and communities - 3",
+    "safe systems, pathways and transitions": "- Safe pathways, systems and transitions - 2",
+    "safeguarding": "- Safeguarding - 2",
+    "governance, management and sustainability": "- Governance, management and sustainability - 2",
+    "learning, improvement and innovation": "- Learning, improvement and innovation - 3",
+}
 HARROW_SCORES = {
     "assessing needs": 2,
     "supporting people to live healthier lives": 2,
@@ -143,6 +155,16 @@ def test_api_location_lists_each_report_with_its_ratings(server, http, with_key)
             "effective": "requires improvement",
             "well-led": "inadequate",
         },
+        # each rating names the API field it was read from
+        "verdict_sources": {
+            name: {"url": f"{server.url}/api/locations/{LOC1}", "field": field}
+            for name, field in {
+                "overall": "currentRatings.overall.rating",
+                "safe": "currentRatings.overall.keyQuestionRatings[1].rating",
+                "effective": "currentRatings.overall.keyQuestionRatings[4].rating",
+                "well-led": "currentRatings.overall.keyQuestionRatings[0].rating",
+            }.items()
+        },
     }
     assert older.url == f"{server.url}/api/reports/{R_2021}"
     assert older.title == "Elmgrove House: CQC inspection report (9 March 2021)"
@@ -159,6 +181,17 @@ def test_api_location_lists_each_report_with_its_ratings(server, http, with_key)
             "caring": "good",
             "responsive": "good",
             "well-led": "outstanding",
+        },
+        "verdict_sources": {
+            name: {"url": f"{server.url}/api/locations/{LOC1}", "field": field}
+            for name, field in {
+                "overall": "historicRatings[0].overall.rating",
+                "safe": "historicRatings[0].overall.keyQuestionRatings[1].rating",
+                "effective": "historicRatings[0].overall.keyQuestionRatings[4].rating",
+                "caring": "historicRatings[0].overall.keyQuestionRatings[3].rating",
+                "responsive": "historicRatings[0].overall.keyQuestionRatings[0].rating",
+                "well-led": "historicRatings[0].overall.keyQuestionRatings[2].rating",
+            }.items()
         },
     }
     assert oldest.url == f"{server.url}/api/reports/{R_2013}"
@@ -230,6 +263,13 @@ def test_api_provider_lists_its_reports_and_its_locations_reports_once(server, h
         "report_type": "Provider",
         "first_visit_date": "2022-09-12",
         "ratings": {"overall": "good", "well-led": "good"},
+        "verdict_sources": {
+            "overall": {"url": f"{server.url}/api/providers/{PROVIDER}", "field": "currentRatings.overall.rating"},
+            "well-led": {
+                "url": f"{server.url}/api/providers/{PROVIDER}",
+                "field": "currentRatings.overall.keyQuestionRatings[0].rating",
+            },
+        },
         "inspection_location_ids": [LOC1, LOC2],
     }
     assert {r.meta["provider_name"] for r in refs[1:]} == {"Elmgrove Care Limited"}
@@ -394,6 +434,18 @@ def test_public_location_pages_list_linked_reports(server, http, without_key):
             "responsive": "good",
             "well-led": "inadequate",
         },
+        # each rating names the page and the words it was read from
+        "verdict_sources": {
+            name: {"url": f"{server.url}/location/{LOC1}", "text": words}
+            for name, words in {
+                "overall": "Overall: Requires improvement",
+                "safe": "Safe: Requires improvement",
+                "effective": "Effective: Requires improvement",
+                "caring": "Caring: Good",
+                "responsive": "Responsive: Good",
+                "well-led": "Well-led: Inadequate",
+            }.items()
+        },
     }
     assert older.url == f"{server.url}/reports/0C7D9E31-8F2A-4B6C-A1D3-5E9F22B4C002"
     assert older.title == "Elmgrove House: CQC inspection report (26 January 2021)"
@@ -446,6 +498,10 @@ def test_assessment_found_by_council_name(server, http, without_key):
         "report_date": "2024-08-15",
         "ratings": {"overall": "requires improvement"},
         "quality_statements": HARROW_SCORES,
+        "verdict_sources": {
+            name: {"url": f"{server.url}{ASSESSMENTS}/harrow-0824", "text": words}
+            for name, words in {"overall": "Overall rating Requires improvement", **OVERVIEW_SCORE_LINES}.items()
+        },
     }
     assert needs.key == f"{ASSESSMENTS}/harrow-0824-theme1-needs"
     assert needs.url == f"{server.url}{ASSESSMENTS}/harrow-0824-theme1-needs"
@@ -476,6 +532,12 @@ def test_assessment_at_an_explicit_path(server, http, without_key):
         "local_authority": "London Borough of Harrow",
         "report_date": None,
         "quality_statements": {"assessing needs": 2},
+        "verdict_sources": {
+            "assessing needs": {
+                "url": f"{server.url}{ASSESSMENTS}/harrow-0824-theme1-needs",
+                "text": "Assessing needs / Score: 2",
+            }
+        },
     }
 
 
@@ -533,7 +595,18 @@ def test_read_meta_from_a_report_pdf(tmp_path):
             "caring": "good",
             "responsive": "good",
             "well-led": "inadequate",
-        }
+        },
+        "verdict_sources": {
+            name: {"page": 1, "text": words}
+            for name, words in {
+                "overall": "Overall rating for this service Requires improvement",
+                "safe": "Is the service safe? Requires improvement",
+                "effective": "Is the service effective? Requires improvement",
+                "caring": "Is the service caring? Good",
+                "responsive": "Is the service responsive? Good",
+                "well-led": "Is the service well-led? Inadequate",
+            }.items()
+        },
     }
 
 
@@ -546,7 +619,11 @@ def test_read_meta_from_an_assessment_theme_page(tmp_path):
     path = tmp_path / "needs.html"
     path.write_text(fixture("assessment_theme1_needs.html"), encoding="utf-8")
     result = extract_here(path, "text/html", kind="cqc")
-    assert result.meta == {"ratings": {}, "quality_statements": {"assessing needs": 2}}
+    assert result.meta == {
+        "ratings": {},
+        "quality_statements": {"assessing needs": 2},
+        "verdict_sources": {"assessing needs": {"page": 1, "text": "Assessing needs / Score: 2"}},
+    }
 
 
 def test_ratings_outside_the_four_are_not_ratings():
@@ -567,10 +644,20 @@ def test_contract_real_assessment_theme_pages(shared_fixtures):
     needs = (folder / "la-assessment_harrow-0824-theme1-needs.txt").read_text()
     support = (folder / "la-assessment_harrow-0824-theme1-support.txt").read_text()
     # one page writes "Score 2", the other "Score: 2"
-    assert CqcSource.read_meta([needs]) == {"ratings": {}, "quality_statements": {"assessing needs": 2}}
+    assert CqcSource.read_meta([needs]) == {
+        "ratings": {},
+        "quality_statements": {"assessing needs": 2},
+        "verdict_sources": {"assessing needs": {"page": 1, "text": "Assessing needs / Score 2"}},
+    }
     assert CqcSource.read_meta([support]) == {
         "ratings": {},
         "quality_statements": {"supporting people to live healthier lives": 2},
+        "verdict_sources": {
+            "supporting people to live healthier lives": {
+                "page": 1,
+                "text": "Supporting people to live healthier lives / Score: 2",
+            }
+        },
     }
 
 
@@ -578,12 +665,20 @@ def test_contract_real_press_release(shared_fixtures):
     text = (
         shared_fixtures / "cqc" / "page_text_excerpts" / "press-release_harrow-asc-requires-improvement.txt"
     ).read_text()
+    lines = [line.strip() for line in text.splitlines() if line.strip().startswith("- ")]
     assert CqcSource.read_meta([text]) == {
         "ratings": {"overall": "requires improvement"},
         "quality_statements": HARROW_SCORES,
+        "verdict_sources": {
+            "overall": {"page": 1, "text": "has rated London Borough of Harrow as requires improvement"},
+            **{name: {"page": 1, "text": line} for name, line in zip(HARROW_SCORES, lines, strict=True)},
+        },
     }
 
 
 def test_contract_real_location_reports_tab_text(shared_fixtures):
     text = (shared_fixtures / "cqc" / "page_text_excerpts" / "location_1-116949710_reports.txt").read_text()
-    assert CqcSource.read_meta([text]) == {"ratings": {"overall": "good"}}
+    assert CqcSource.read_meta([text]) == {
+        "ratings": {"overall": "good"},
+        "verdict_sources": {"overall": {"page": 1, "text": "Overall: Good"}},
+    }

@@ -77,6 +77,11 @@ def test_report_layout_with_severe_maladministration():
                      "landlord's handling of the associated complaint.", "page": 1},
             {"text": meta["orders"][1], "page": 1},
         ],
+        # the decision and each finding with the sentence it was read from
+        "verdict_sources": {
+            "decision": {"page": 1, "text": meta["headline"][0]["text"]},
+            "findings": [{"page": 1, "text": h["text"]} for h in meta["headline"][:3]],
+        },
     }
 
 
@@ -148,6 +153,13 @@ def test_decision_layout_from_november_2025():
             {"text": "The handling of the complaint: Maladministration", "page": 1},
             {"text": meta["orders"][3], "page": 1},
         ],
+        "verdict_sources": {
+            "decision": {"page": 1, "text": "The landlord's response to reports of damp and mould: Maladministration"},
+            "findings": [
+                {"page": 1, "text": "The landlord's response to reports of damp and mould: Maladministration"},
+                {"page": 1, "text": "The handling of the complaint: Maladministration"},
+            ],
+        },
     }
 
 
@@ -214,8 +226,8 @@ def test_one_page_every_field(server, http):
     (ref,) = listed(server, http, {1: page([card("202430466")], "1 results")})
     assert (ref.key, ref.title, ref.published, ref.kind) == ("202430466", f"{HARROW} (202430466)", date(2025, 11, 28), "decision")
     assert ref.url == f"{server.url}/decisions/london-borough-of-harrow-202430466/"
-    assert ref.meta == {"landlord": HARROW, "authority": HARROW, "reference": "202430466", "slug": "london-borough-of-harrow",
-                        "decision": None, "decision_date": "2025-11-28"}
+    assert ref.meta == {"landlord": HARROW, "authority": HARROW, "reference": "202430466", "also_references": [],
+                        "slug": "london-borough-of-harrow", "decision": None, "decision_date": "2025-11-28"}
     assert ref.fingerprint == "None|2025-11-28"
     (hit,) = server.hits_for("/decisions/")
     assert parse_qs(hit.query) == {"s": [HARROW]}

@@ -61,13 +61,15 @@ def test_contract_r1_article_texts(shared_fixtures, name):
     a number in the body."""
     category, subcategory, decided, summary, remedy_start, remedy_end, compliance = R1[name]
     meta = _r1(shared_fixtures, name)
-    expected_keys = {"category", "subcategory", "decision", "decision_date", "summary", "finding", "recommendations", "remedy"}
+    expected_keys = {"category", "subcategory", "decision", "decision_date", "summary", "finding", "recommendations", "remedy",
+                     "verdict_sources"}
     expected_keys |= {"compliance_date"} if compliance else set()
     expected_keys |= {"further_report"} if name.startswith("record_0011") else set()
     assert set(meta) == expected_keys
     assert meta["category"] == category
     assert meta["subcategory"] == subcategory
     assert meta["decision"] == "Upheld"
+    assert meta["verdict_sources"] == {"decision": {"page": 1, "text": "Decision : Upheld"}}
     assert meta["decision_date"] == decided
     assert meta["summary"].startswith(summary)
     assert meta["finding"] == "The Ombudsman upheld the complaint and found fault causing injustice."
@@ -139,11 +141,12 @@ def _r2(shared_fixtures: Path, name: str) -> dict:
 def test_contract_r2_pages_with_labels(shared_fixtures, name):
     authority, reference, category, subcategory, decided, remedy = R2[name]
     meta = _r2(shared_fixtures, name)
-    assert set(meta) == {"authority", "reference", "category", "subcategory", "decision", "decision_date", "summary"} | (
-        {"remedy"} if remedy else set())
+    assert set(meta) == {"authority", "reference", "category", "subcategory", "decision", "decision_date", "summary",
+                         "verdict_sources"} | ({"remedy"} if remedy else set())
     assert (meta["authority"], meta["reference"]) == (authority, reference)
     assert (meta["category"], meta["subcategory"]) == (category, subcategory)
     assert (meta["decision"], meta["decision_date"]) == ("Upheld", decided)
+    assert meta["verdict_sources"] == {"decision": {"page": 1, "text": "Decision : Upheld"}}
     assert meta["summary"].split()[0] in ("Mr", "Miss", "Mrs", "Ms", "The", "the")
     assert meta.get("remedy") == remedy
 
@@ -194,10 +197,11 @@ def test_read_meta_takes_heading_and_labels_from_the_raw_html_when_the_text_lost
     assert "(15 020 792)" not in text and "Decision date" not in text
     meta = extracted.meta
     assert set(meta) == {"authority", "reference", "category", "subcategory", "decision", "decision_date", "summary",
-                         "finding", "recommendations", "remedy", "compliance_date"}
+                         "finding", "recommendations", "remedy", "compliance_date", "verdict_sources"}
     assert (meta["authority"], meta["reference"]) == ("Cambridgeshire County Council", "15 020 792")
     assert (meta["category"], meta["subcategory"]) == ("Environment and regulation", "Drainage")
     assert (meta["decision"], meta["decision_date"]) == ("Upheld", "2016-12-20")
+    assert meta["verdict_sources"] == {"decision": {"page": 1, "text": "Decision : Upheld"}}
     assert meta["summary"] == ("A woman complains the council failed to adhere to recommendations we made following a "
                                "previous complaint to us.")
     assert meta["finding"] == "The Ombudsman upheld the complaint and found fault causing injustice."

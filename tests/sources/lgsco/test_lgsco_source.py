@@ -280,6 +280,7 @@ def test_read_meta_from_an_html_decision_page():
         "documents, apologise to Mrs X and make a payment to her.",
         "remedy": "In recognition of the injustice caused, the Council has agreed to amend the documents, "
         "apologise to Mrs X and make a payment to her.",
+        "verdict_sources": {"decision": {"page": 1, "text": "Decision : Upheld"}},
     }
 
 
