@@ -47,6 +47,9 @@ class PublisherServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # headers and body go out in two writes; with Nagle's algorithm on, a keep-alive
+            # client waits ~40 ms for the second (delayed ACK) on every request
+            disable_nagle_algorithm = True
 
             def log_message(self, *args: object) -> None:
                 return
