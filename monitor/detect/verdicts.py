@@ -29,6 +29,16 @@ _RANKS: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"^upheld: maladministration,? no injustice\b"), 2),
     (re.compile(r"^upheld\b"), 1),
     (re.compile(r"^report issued\b"), 0),
+    # Ofsted area SEND outcomes (monitor/sources/ofsted_send.py): the 2023 framework's three,
+    # the 2016 framework's written statement of action, a revisit's conclusion on progress
+    (re.compile(r"^positive experiences and outcomes\b"), 3),
+    (re.compile(r"^inconsistent experiences and outcomes\b"), 2),
+    (re.compile(r"^widespread and/or systemic failings\b"), 1),
+    (re.compile(r"^no written statement of action required\b"), 3),
+    (re.compile(r"^written statement of action required\b"), 1),
+    (re.compile(r"^sufficient progress in all significant weaknesses\b"), 3),
+    (re.compile(r"^sufficient progress in some significant weaknesses\b"), 2),
+    (re.compile(r"^insufficient progress\b"), 1),
     # Housing Ombudsman findings (a decision's worst one), longest first so each prefix
     # meets its own rule
     (re.compile(r"^no maladministration\b"), 3),
