@@ -47,18 +47,27 @@ _HEADER_LINE = re.compile(r"^\s*Judgements?(?:\s+areas?)?\s+Grades?\s*$", re.I)
 _GRADE_CELL = re.compile(r"(?:^|\s)(requires improvement(?: to be good)?|outstanding|good|inadequate)\s*$", re.I)
 _GRADE = re.compile(r"requires\s+improvement(?:\s+to\s+be\s+good)?|outstanding|good|inadequate", re.I)
 
-#: each row's label as the 2018-2026 reports print it (lower case, words)
-LABELS = {
-    "overall": "overall effectiveness",
-    "impact_of_leaders": "the impact of leaders on social work practice with children and families",
-    "help_and_protection": "the experiences and progress of children who need help and protection",
-    "in_care": "the experiences and progress of children in care",
-    "care_leavers": "the experiences and progress of care leavers",
-    "in_care_and_care_leavers": "the experiences and progress of children in care and care leavers",
+#: each row's label as the 2018-2026 reports print it (lower case, words); a key may have
+#: several labels, each seen in real reports (docs/publishers/ofsted.md)
+LABELS: dict[str, tuple[str, ...]] = {
+    "overall": ("overall effectiveness",),
+    "impact_of_leaders": (
+        "the impact of leaders on social work practice with children and families",
+        # the April 2026 framework's wording in some reports (North Northamptonshire, 2026)
+        "the impact of leaders on practice with children and families",
+    ),
+    "help_and_protection": ("the experiences and progress of children who need help and protection",),
+    "in_care": ("the experiences and progress of children in care",),
+    "care_leavers": (
+        "the experiences and progress of care leavers",
+        # as printed in several 2025-2026 reports (Bedford, Bracknell Forest...)
+        "the experiences and progress of children care leavers",
+    ),
+    "in_care_and_care_leavers": ("the experiences and progress of children in care and care leavers",),
 }
-_LABEL_WORDS = {key: tuple(text.split()) for key, text in LABELS.items()}
+_ALL_LABELS = [(key, tuple(text.split())) for key, texts in LABELS.items() for text in texts]
 #: the words a row starts with (a line starting so starts a row)
-_ROW_STARTS = {words[: min(3, len(words))] for words in _LABEL_WORDS.values()}
+_ROW_STARTS = {words[: min(3, len(words))] for _, words in _ALL_LABELS}
 #: the longest grade read as unknown; more words than this are a label or prose
 _MAX_GRADE_WORDS = 6
 #: lines between the header and the first row kept as "text before the first row"
@@ -90,7 +99,7 @@ class Row:
     @property
     def key(self) -> str | None:
         words = tuple(_word(w) for w in self.label)
-        return next((key for key, label in _LABEL_WORDS.items() if label == words), None)
+        return next((key for key, label in _ALL_LABELS if label == words), None)
 
     @property
     def text(self) -> str:
@@ -103,7 +112,7 @@ class Row:
             return 0
         have = tuple(_word(w) for w in self.label)
         best = 0
-        for label in _LABEL_WORDS.values():
+        for _, label in _ALL_LABELS:
             if label[: len(have)] != have:
                 continue
             count = 0
@@ -205,6 +214,10 @@ def read_table(pages: list[str]) -> Table | None:
 
     for index, line in enumerate(lines):
         words, cell = _split_cell(line)
+        if current is not None and current.cells and _wraps_cell(current.cells[-1], line):
+            # a grade cell that wraps: "Requires improvement / to be good"
+            current.cells[-1] = f"{current.cells[-1]} {line.strip()}"
+            continue
         if current is not None and words and current.extends(words):
             _take(current, words)
             if cell:
@@ -288,6 +301,12 @@ def read_table(pages: list[str]) -> Table | None:
                 f"row {key}: grade {row.cells[0]!r} is not one of {', '.join(GRADES)}"
             )
     return table
+
+
+def _wraps_cell(cell: str, line: str) -> bool:
+    """Whether `line` is the rest of a grade cell that wrapped ("to be good")."""
+    joined = " ".join(f"{cell} {line}".lower().split())
+    return line[:1].islower() and joined in ("requires improvement to be good", "requires improvement to")
 
 
 def _take(row: Row, words: list[str]) -> None:
