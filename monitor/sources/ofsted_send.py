@@ -56,9 +56,14 @@ class SendRead:
 _HEADING = re.compile(r"^Inspection outcomes?\s*$", re.M | re.I)
 _NEXT_HEADING = re.compile(r"^(?:Information about|Next steps|Main findings|What the local area)", re.M | re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+# the letter's opening sentence (it starts "Between <dates>, Ofsted and ... conducted a joint
+# inspection of the local area of <area> to judge the effectiveness of the area ...")
 _OPENING_2016 = re.compile(
-    r"[^.]*\bjoint inspection of the local area of\b[^.]*\bto judge the effectiveness of the area\b[^.]*\.",
+    r"\bBetween\b[^.]*?\bjoint inspection of the local area of\b[^.]*\bto judge the effectiveness of the area\b[^.]*\.",
     re.I,
+)
+_OPENING_2016_ANY = re.compile(
+    r"[^.]*\bjoint inspection of the local area of\b[^.]*\bto judge the effectiveness of the area\b[^.]*\.", re.I
 )
 _REVISIT_TITLE = re.compile(r"\bJoint local area SEND revisit\b|\brevisit\b[^.]{0,80}\bwritten statement of action\b", re.I)
 _WSOA_SENTENCE = re.compile(
@@ -88,7 +93,7 @@ def read_area_send(pages: list[str]) -> SendRead:
     text = flatten("\n".join(pages))
     if _REVISIT_TITLE.search(flatten(first)):
         return _read_revisit(pages, text)
-    opening = _OPENING_2016.search(text)
+    opening = _OPENING_2016.search(text) or _OPENING_2016_ANY.search(text)
     if opening:
         return _read_2016(pages, text, opening.group(0).strip())
     return SendRead(
