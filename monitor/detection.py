@@ -101,7 +101,7 @@ def detect_for_version(
     # a re-issued version of the same report is compared with its own earlier version first
     earlier = verdict_of(source.kind, previous.meta or {}) if previous is not None else None
     if not earlier:
-        earlier = _previous_verdict(session, source, doc, provider)
+        earlier = _previous_verdict(session, source, doc, provider, set(current))
     if earlier is None:
         return
     for change in compare(earlier, current):
@@ -133,8 +133,12 @@ def _peer_context(session: Session, source: SourceRow, field: str) -> dict[str, 
     return {}
 
 
-def _previous_verdict(session: Session, source: SourceRow, doc: DocumentRow, provider: str) -> dict[str, str] | None:
-    """The verdict of the latest earlier document about the same provider, if any."""
+def _previous_verdict(
+    session: Session, source: SourceRow, doc: DocumentRow, provider: str, fields: set[str]
+) -> dict[str, str] | None:
+    """The verdict of the latest earlier document about the same provider that grades any of
+    `fields`, if any: a report of another kind (an area SEND outcome between two children's
+    services inspections) is not the one a verdict moved from."""
     from monitor.detect.verdicts import verdict_of
 
     candidates = session.scalars(
@@ -145,7 +149,7 @@ def _previous_verdict(session: Session, source: SourceRow, doc: DocumentRow, pro
         if provider_of(source.kind, other) != provider:
             continue
         verdict = verdict_of(source.kind, other.meta or {})
-        if not verdict:
+        if not verdict or not fields & set(verdict):
             continue
         when = (other.published or date.min, other.first_seen)
         if doc.published and other.published and other.published > doc.published:
