@@ -91,10 +91,11 @@ def _facts(shared: Path, shared_file: str) -> dict[str, dict[str, str]]:
 
 def cases(shared: Path) -> Iterable[tuple[str, str, str, str]]:
     """(document id, field, expected, got) for every expectation whose shared file exists."""
-    yield from (case for _, case in _cases(shared))
+    yield from (case for _, case in cases_by_publisher(shared))
 
 
-def _cases(shared: Path) -> Iterator[tuple[str, tuple[str, str, str, str]]]:
+def cases_by_publisher(shared: Path) -> Iterator[tuple[str, tuple[str, str, str, str]]]:
+    """(publisher, (document id, field, expected, got)) for every expectation whose shared file exists."""
     read: dict[str, dict[str, dict[str, str]]] = {}
     by_file: dict[str, list[dict[str, str]]] = defaultdict(list)
     for row in rows():
@@ -121,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     table: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     misses: list[str] = []
-    for publisher, (document, field, expected, got) in _cases(args.shared):
+    for publisher, (document, field, expected, got) in cases_by_publisher(args.shared):
         cell = table[(publisher, field)]
         cell[1] += 1
         if expected.casefold() == got.casefold():

@@ -19,6 +19,7 @@ from benchmarks import (
     bench_startup,
     bench_store,
     bench_urlwatch,
+    eval_reading,
 )
 from benchmarks.common import OUT
 
@@ -30,6 +31,7 @@ BENCHES = {
     "cores": ("Cold pass on 1, 2 and all cores", bench_cores),
     "startup": ("Start-up", bench_startup),
     "phrases": ("Phrase detection against extraction", bench_phrases),
+    "reading": ("Verdicts read right from real documents", eval_reading),
 }
 
 

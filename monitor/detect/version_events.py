@@ -103,7 +103,7 @@ def detect_for_version(
     # a re-issued version of the same report is compared with its own earlier version first
     earlier = verdict_of(profile, previous.meta or {}) if previous is not None else None
     if not earlier:
-        earlier = _previous_verdict(session, source, doc, provider, profile)
+        earlier = _previous_verdict(session, source, doc, provider, profile, set(current))
     if earlier is None:
         return
     for change in compare(earlier, current, profile):
@@ -136,9 +136,11 @@ def _peer_context(session: Session, source: SourceRow, field: str, profile: Prof
 
 
 def _previous_verdict(
-    session: Session, source: SourceRow, doc: DocumentRow, provider: str, profile: Profile
+    session: Session, source: SourceRow, doc: DocumentRow, provider: str, profile: Profile, fields: set[str]
 ) -> dict[str, str] | None:
-    """The verdict of the latest earlier document about the same provider, if any."""
+    """The verdict of the latest earlier document about the same provider that grades any of
+    `fields`, if any: a report of another kind (an area SEND outcome between two children's
+    services inspections) is not the one a verdict moved from."""
     from monitor.detect.verdicts import verdict_of
 
     candidates = session.scalars(
@@ -149,7 +151,7 @@ def _previous_verdict(
         if provider_of(profile, other) != provider:
             continue
         verdict = verdict_of(profile, other.meta or {})
-        if not verdict:
+        if not verdict or not fields & set(verdict):
             continue
         when = (other.published or date.min, other.first_seen)
         if doc.published and other.published and other.published > doc.published:

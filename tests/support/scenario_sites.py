@@ -227,7 +227,14 @@ def ofsted_site(server: PublisherServer) -> Site:
     files = {
         "50252440": letter(
             "Area SEND inspection of Harrow Local Area Partnership",
-            ["Children and young people with special educational needs are well supported.", "Leaders know the area well."],
+            [
+                "Inspection outcome",
+                "The local area partnership's arrangements lead to inconsistent experiences and",
+                "outcomes for children and young people with special educational needs and/or",
+                "disabilities (SEND). The local area partnership must work jointly to make improvements.",
+                "Information about the local area partnership",
+                "Children and young people with special educational needs are well supported.",
+            ],
         ),
         "50236010": letter(
             "Focused visit to Harrow children's services",

@@ -8,6 +8,17 @@ from monitor.profile import Profile
 #: the ILACS grades (and the single inspection framework's), best first
 GRADE_SCALE = (("outstanding",), ("good",), ("requires improvement",), ("inadequate",))
 
+#: area SEND outcomes, best first: the 2023 framework's three, the 2016 framework's written
+#: statement of action, a revisit's conclusion on progress (monitor/sources/ofsted/area_send.py).
+#: The frameworks share the levels, so "written statement of action required" (2019) then
+#: "inconsistent experiences and outcomes" (2024) reads as better (docs/publishers/ofsted.md).
+AREA_SEND_SCALE = (
+    ("positive experiences and outcomes", "no written statement of action required",
+     "sufficient progress in all significant weaknesses"),
+    ("inconsistent experiences and outcomes", "sufficient progress in some significant weaknesses"),
+    ("widespread and/or systemic failings", "written statement of action required", "insufficient progress"),
+)
+
 #: topic -> what only a council paper's mention of that kind of Ofsted finding says
 TOPICS = {
     "ofsted-ilacs": (
@@ -47,6 +58,7 @@ PROFILES = (
         role="finding",
         verdicts="judgements",
         scale=GRADE_SCALE,
+        field_scales={"area_send_outcome": AREA_SEND_SCALE},
         topics=TOPICS,
         topic_rule="monitor.sources.ofsted.profile:topic_of",
         headline="monitor.sources.ofsted.headline:headline",

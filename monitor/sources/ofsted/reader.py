@@ -1,22 +1,31 @@
-"""Reading a downloaded Ofsted report: grades, framework, dates, lead inspector, council, type.
+"""Reading a downloaded Ofsted report: verdicts with their sources, framework, dates, lead
+inspector, council, type.
 
 Ofsted does not show ILACS grades on its web pages, so the PDF's "Judgement | Grade" table
-is the only place they can be read. Two frameworks are recognised (docs/publishers/ofsted.md):
+is the only place they can be read (monitor/sources/ofsted/grade_table.py reads it by its
+structure). A grade is read from that table and nowhere else: no sentence of prose ever
+gives one, so an opening paragraph that recalls the previous inspection ("Since a judgement
+of inadequate for overall effectiveness at the last inspection...") lends nothing.
+Frameworks (docs/publishers/ofsted.md):
 
 * ``ilacs-2018``: the framework in force from January 2018 (care leavers a row of their own
   from January 2023), whose table ends with "Overall effectiveness".
-* ``ilacs-2026``: from April 2026 Ofsted removed the overall effectiveness judgement
-  (announced 27 November 2025). Reports inspected from then on keep the judgement rows on
-  the same four-point scale but have no overall row; that is the framework, not a reading
-  failure, so no warning is raised and no "overall" key is written (a rating change is only
-  ever computed between fields both reports carry).
+* ``ilacs-2026``: from April 2026 Ofsted removed the overall effectiveness judgement. The
+  table has the four judgement rows and no overall row; no "overall" key is written.
+  The framework is the table's (an overall row or not); the inspection dates only
+  cross-check it.
+* ``sif-2013``: the 2013-2017 single inspection framework: its overall judgement is read
+  from the page-1 statement "Children's services in <council> are <grade>"; its other
+  judgements (children looked after, adoption, leadership...) have no key here and are
+  listed, unread, in ``unread_judgements``.
+* ``area-send-2023`` / ``area-send-2016``: area SEND inspections (monitor/sources/ofsted/area_send.py).
 
-A report that should carry grades (an inspection, or an untitled document with a grade
-table) whose grades were not all read gets ``read_warning`` beside ``judgements_warning``:
-the pipeline turns that key into an urgent source_broken naming the report, so a grade
-table in a new form (renamed header, a new scale such as "Needs attention", a lost row)
-is never a quiet report without grades. Visit letters, JTAI and area SEND reports carry no
-grades and never get it.
+Every verdict carries where it was read in ``verdict_sources`` ({key: {"page", "text"}}).
+A report that should carry verdicts whose verdicts were not all read gets ``read_warning``
+beside ``judgements_warning``: the pipeline turns that key into an urgent source_broken
+naming the report, so a grade table in a new form (renamed header, a new scale, a lost row)
+is never a quiet report without grades. Visit letters (focused, monitoring) and JTAI carry
+no grades: none is ever read from them, whatever their prose names.
 """
 
 from __future__ import annotations
@@ -27,41 +36,70 @@ from typing import Any
 
 from monitor.dates import parse_date
 from monitor.extract.textnorm import flatten
+from monitor.sources.ofsted.area_send import read_area_send
 from monitor.sources.ofsted.grade_table import (  # noqa: F401  (GRADES, JUDGEMENT_KEYS re-exported)
     GRADES,
     JUDGEMENT_KEYS,
-    NO_OVERALL,
     TABLE_HEADER,
     missing_rows,
     read_judgements,
+    read_table,
 )
 
 #: first day of the framework without an overall effectiveness judgement
 REFORM_FROM = date(2026, 4, 1)
 FRAMEWORK_2018 = "ilacs-2018"
 FRAMEWORK_2026 = "ilacs-2026"
-#: report types that never carry grades: a table problem in one of them is no read_warning
-UNGRADED_TYPES = ("focused visit", "monitoring visit", "jtai", "area send")
+FRAMEWORK_SIF = "sif-2013"
+#: report types that never carry grades: nothing is read from them as a grade
+UNGRADED_TYPES = ("focused visit", "monitoring visit", "jtai")
+#: ILACS: a short inspection is one week on site, a standard one two weeks
+SHORT_MAX_DAYS = 7
+NO_OVERALL_ROW = "no 'Overall effectiveness' row"
 
 
 def read_report_meta(pages: list[str]) -> dict[str, Any]:
     """Everything read from a report's pages, as the document's meta (see OfstedSource.read_meta)."""
     first = pages[0] if pages else ""
     head = "\n".join(pages[:2])
-    meta: dict[str, Any] = {"report_type": read_report_type(first), "judgements": {}}
-    judgements, problem = read_judgements(head)
+    report_type = read_report_type(first)
+    meta: dict[str, Any] = {"report_type": report_type, "judgements": {}}
     dates = read_inspection_dates(head)
-    framework, problem = _framework(meta["report_type"], head, judgements, problem, dates)
-    meta["judgements"] = judgements
+    problems: list[str] = []
+    sources: dict[str, dict[str, Any]] = {}
+    framework: str | None = None
+    if report_type == "area send":
+        send = read_area_send(pages)
+        framework = send.framework
+        if send.outcome:
+            meta["judgements"] = {"area_send_outcome": send.outcome}
+            sources = {"area_send_outcome": send.source}
+        if send.problem:
+            problems.append(send.problem)
+    elif report_type in UNGRADED_TYPES:
+        if read_table(pages[:2]) is not None:
+            meta["judgements_warning"] = (
+                f"a 'Judgement Grade' header in a {report_type} letter: a letter carries no grades, none read"
+            )
+    else:
+        framework, judgements, sources, problems, extra = _graded(report_type, pages, dates)
+        meta["judgements"] = judgements
+        meta.update(extra)
     if framework:
         meta["framework"] = framework
-    if problem:
+    if sources:
+        meta["verdict_sources"] = sources
+    if problems:
+        problem = "; ".join(problems)
         meta["judgements_warning"] = problem
-        if meta["report_type"] not in UNGRADED_TYPES:
-            # the key the pipeline turns into an urgent source_broken naming the report
-            meta["read_warning"] = problem
+        # the key the pipeline turns into an urgent source_broken naming the report
+        meta["read_warning"] = problem
     if dates:
         meta["inspection_dates"] = dates
+    if framework in (FRAMEWORK_2018, FRAMEWORK_2026):
+        kind = read_inspection_type(pages, dates)
+        if kind:
+            meta["inspection_type"], meta["inspection_type_source"] = kind
     inspector = read_lead_inspector("\n".join(pages))
     if inspector:
         meta["lead_inspector"] = inspector
@@ -71,39 +109,125 @@ def read_report_meta(pages: list[str]) -> dict[str, Any]:
     return meta
 
 
-def _framework(
-    report_type: str,
-    head: str,
-    judgements: dict[str, str],
-    problem: str | None,
-    dates: dict[str, str] | None,
-) -> tuple[str | None, str | None]:
-    """(framework, warning): which ILACS framework a graded report follows, and whether what
-    was read is complete for it."""
-    has_table = bool(TABLE_HEADER.search(flatten(head)))
-    if "overall" in judgements:
-        return FRAMEWORK_2018, problem
-    if not has_table:
-        if report_type == "inspection" and _ILACS_TITLE.search(flatten(head)):
+def _graded(
+    report_type: str, pages: list[str], dates: dict[str, str] | None
+) -> tuple[str | None, dict[str, str], dict[str, dict[str, Any]], list[str], dict[str, Any]]:
+    """(framework, judgements, sources, problems, other meta) of an inspection report."""
+    head = flatten("\n".join(pages[:2]))
+    table = read_table(pages[:2])
+    if table is None:
+        sif = _read_sif(pages)
+        if sif is not None:
+            return sif
+        if report_type == "inspection" and _ILACS_TITLE.search(head):
             # An ILACS inspection report is always graded; a missing table is a layout we do
             # not know, never an ungraded report.
-            return "unknown", "an ILACS inspection report without a 'Judgement Grade' table"
-        return None, problem
+            return "unknown", {}, {}, ["an ILACS inspection report without a 'Judgement Grade' table"], {}
+        return None, {}, {}, [], {}
+    judgements, sources = table.judgements()
+    problems = ["judgement table not fully read: " + p for p in table.problems]
     inspected = _inspected_on(dates)
-    missing = missing_rows(judgements)
-    if missing and problem == NO_OVERALL:
-        problem = "; ".join([problem, *missing])
-    rows_ok = problem is None or problem == NO_OVERALL
-    if inspected is not None and inspected >= REFORM_FROM and rows_ok and judgements:
-        return FRAMEWORK_2026, None
-    if inspected is None and rows_ok and judgements:
-        return FRAMEWORK_2026, (
-            "judgement table has no 'Overall effectiveness' row and the inspection dates were not "
-            "read: taken as the April 2026 framework, check the report"
+    # a row printed but not read (no grade, two grades) is said once, not again as missing
+    missing = missing_rows({row.key: "" for row in table.rows if row.key})
+    if not judgements:
+        if not problems:
+            problems.append("judgement table not fully read: no row read")
+        return "unknown", {}, {}, problems, {}
+    if "overall" in judgements:
+        framework = FRAMEWORK_2018
+        if inspected is not None and inspected >= REFORM_FROM:
+            problems.append(
+                f"the judgement table has an 'Overall effectiveness' row but the inspection ended on "
+                f"{inspected:%d %B %Y}, under the April 2026 framework that has none: check the report"
+            )
+    elif inspected is not None and inspected < REFORM_FROM:
+        # a table without its overall row before the reform: a row was lost, not a framework
+        framework = FRAMEWORK_2018
+        problems.append(f"judgement table not fully read: {NO_OVERALL_ROW}")
+    else:
+        framework = FRAMEWORK_2026
+        if inspected is None and not table.problems and not missing:
+            problems.append(
+                "judgement table has no 'Overall effectiveness' row and the inspection dates were not "
+                "read: taken as the April 2026 framework, check the report"
+            )
+    problems += ["judgement table not fully read: " + m for m in missing]
+    return framework, judgements, sources, _merge(problems), {}
+
+
+def _merge(problems: list[str]) -> list[str]:
+    """One "judgement table not fully read: a; b" for the table's problems, others as they are."""
+    prefix = "judgement table not fully read: "
+    table = [p[len(prefix) :] for p in problems if p.startswith(prefix)]
+    other = [p for p in problems if not p.startswith(prefix)]
+    return ([prefix + "; ".join(table)] if table else []) + other
+
+
+_SIF_TITLE = re.compile(r"\bInspection of services for children in need of help and\s+protection", re.I)
+_SIF_OVERALL = re.compile(
+    r"^(Children's services in .{2,80}? (?:are|is) (outstanding|good|inadequate)"
+    r"|Children's services in .{2,80}? requires? (improvement)(?: to be good)?)\s*\.?$",
+    re.I | re.M,
+)
+_SIF_ROW = re.compile(r"^\d(?:\.\d)?\.?\s+\S.*$", re.M)
+
+
+def _read_sif(pages: list[str]):
+    """A 2013-2017 single inspection framework report: its overall judgement from the page-1
+    statement, or a warning; None when the report is not one."""
+    first = pages[0] if pages else ""
+    if not _SIF_TITLE.search(flatten(first)):
+        return None
+    match = _SIF_OVERALL.search(first)
+    if not match:
+        return (
+            FRAMEWORK_SIF,
+            {},
+            {},
+            ["a 2013-2017 single inspection framework report whose overall judgement "
+             "('Children's services in ... are ...') was not read"],
+            {},
         )
-    if inspected is not None and inspected >= REFORM_FROM:
-        return FRAMEWORK_2026, problem
-    return FRAMEWORK_2018, problem
+    grade = (match.group(2) or "requires improvement").lower()
+    if match.group(3):
+        grade = "requires improvement"
+    unread = [
+        " ".join(line.split())
+        for line in _SIF_ROW.findall(first[match.end() :])
+        if _GRADE_WORD.search(line)
+    ]
+    extra = {"unread_judgements": unread} if unread else {}
+    source = {"page": 1, "text": " ".join(match.group(1).split())}
+    return FRAMEWORK_SIF, {"overall": grade}, {"overall": source}, [], extra
+
+
+_GRADE_WORD = re.compile(r"\b(?:Outstanding|Good|Requires improvement|Inadequate)\b")
+
+
+def read_inspection_type(
+    pages: list[str], dates: dict[str, str] | None
+) -> tuple[str, dict[str, Any]] | None:
+    """("short" | "standard", where it was read) of an ILACS inspection.
+
+    Where the report names it above its table ("short inspection"), that; else from the
+    "Inspection dates:" line, as Ofsted's framework defines the two (a short inspection is
+    one week on site, a standard one two weeks): at most 7 days is short.
+    """
+    first = pages[0] if pages else ""
+    top = re.split(r"^Judgements?(?: areas?)? Grades?$", first, maxsplit=1, flags=re.M | re.I)[0]
+    named = re.search(r"\b(short|standard) (?:ILACS )?inspection\b", flatten(top), re.I)
+    if named:
+        return named.group(1).lower(), {"page": 1, "text": named.group(0)}
+    if not dates:
+        return None
+    line = re.search(r"^.*\bInspection dates?\s*:.*$", first, re.M | re.I)
+    days = (date.fromisoformat(dates["end"]) - date.fromisoformat(dates["start"])).days + 1
+    kind = "short" if days <= SHORT_MAX_DAYS else "standard"
+    return kind, {
+        "page": 1,
+        "text": line.group(0).strip() if line else f"{dates['start']} to {dates['end']}",
+        "rule": f"the inspection dates span {days} days: a short inspection is one week on site, a standard one two",
+    }
 
 
 _ILACS_TITLE = re.compile(

@@ -67,8 +67,11 @@ JUDGED = {
 def test_post_reform_report_reads_its_four_judgements_and_no_overall(tmp_path):
     path = _report(tmp_path / "trafford-2026.pdf", "8 to 19 June 2026")
 
-    meta = extract_here(path, kind="ofsted").meta
+    meta = dict(extract_here(path, kind="ofsted").meta)
 
+    assert meta.pop("inspection_type") == "standard"
+    assert meta.pop("inspection_type_source")["text"] == "Inspection dates: 8 to 19 June 2026"
+    assert set(meta.pop("verdict_sources")) == set(JUDGED)
     assert meta == {
         "report_type": "inspection",
         "judgements": JUDGED,

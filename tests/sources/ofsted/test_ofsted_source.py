@@ -426,7 +426,28 @@ def test_contract_harrow_2020_combined_row(shared_fixtures):
             "in_care_and_care_leavers": "good",
         },
         "framework": "ilacs-2018",
+        "verdict_sources": {
+            "impact_of_leaders": {
+                "page": 1,
+                "text": "The impact of leaders on social work practice with children and families Good",
+            },
+            "help_and_protection": {
+                "page": 1,
+                "text": "The experiences and progress of children who need help and protection Good",
+            },
+            "in_care_and_care_leavers": {
+                "page": 1,
+                "text": "The experiences and progress of children in care and care leavers Good",
+            },
+            "overall": {"page": 1, "text": "Overall effectiveness Good"},
+        },
         "inspection_dates": {"start": "2020-02-10", "end": "2020-02-14"},
+        "inspection_type": "short",
+        "inspection_type_source": {
+            "page": 1,
+            "text": "Inspection dates: 10 to 14 February 2020",
+            "rule": "the inspection dates span 5 days: a short inspection is one week on site, a standard one two",
+        },
         "lead_inspector": "Brenda McLaughlin",
         "local_authority": "Harrow",
     }
@@ -499,7 +520,17 @@ def test_drawn_report_with_wrapped_labels(tmp_path):
     extracted = extract_here(path, kind="ofsted")
 
     assert extracted.error is None
-    assert extracted.meta == {
+    # where each grade was read, and the inspection type from the dates: asserted, then set aside
+    meta = dict(extracted.meta)
+    assert meta.pop("inspection_type") == "short"
+    assert meta.pop("inspection_type_source")["text"] == "Inspection dates: 27 February to 3 March 2023"
+    sources = meta.pop("verdict_sources")
+    assert sources["overall"] == {"page": 1, "text": "Overall effectiveness Requires improvement to be good"}
+    assert sources["impact_of_leaders"]["text"].startswith(
+        "The impact of leaders on social work practice with children and families "
+    )
+    assert set(sources) == set(meta["judgements"])
+    assert meta == {
         "report_type": "inspection",
         "judgements": {
             "overall": "requires improvement",
@@ -561,16 +592,23 @@ def test_table_that_cannot_be_read_warns():
     )
     judgements, warning = read_judgements(text)
     assert judgements == {"impact_of_leaders": "good", "overall": "good"}
+    # the row printed without a grade is said once; the rows never printed are said too
     assert warning == (
         "judgement table not fully read: row help_and_protection: expected one grade, found none"
     )
+    meta_warning = (
+        "judgement table not fully read: row help_and_protection: expected one grade, found none; "
+        "no row for in_care; no row for care_leavers"
+    )
     meta = OfstedSource.read_meta([text])
-    assert meta["judgements_warning"] == warning
-    assert meta["read_warning"] == warning
+    assert meta["judgements_warning"] == meta_warning
+    assert meta["read_warning"] == meta_warning
 
 
 def test_table_without_overall_row_warns():
-    judgements, warning = read_judgements("Judgement Grade\nThe impact of leaders on practice Good\n")
+    judgements, warning = read_judgements(
+        "Judgement Grade\nThe impact of leaders on social work practice with children and families Good\n"
+    )
     assert judgements == {"impact_of_leaders": "good"}
     assert warning == "judgement table not fully read: no 'Overall effectiveness' row"
 
