@@ -227,7 +227,7 @@ def _validation_messages(exc: ValidationError, prefix: tuple) -> list[tuple[tupl
         loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
         msg = error["msg"]
         if error["type"] == "extra_forbidden":
-            msg = "unknown key (check its spelling; see README for the keys this kind takes)"
+            msg = "unknown key (check its spelling; see docs/reference/configuration.md for the keys this kind takes)"
         elif error["type"] == "missing":
             msg = "required key is missing"
         else:

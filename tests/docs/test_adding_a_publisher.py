@@ -71,10 +71,11 @@ def test_the_listing_is_read(server, http):
 
 def _copy(tmp: Path) -> Path:
     repo = tmp / "repo"
-    for part in ("monitor", "docs", "scripts"):
+    for part in ("monitor", "docs", "scripts", "deploy"):
         shutil.copytree(ROOT / part, repo / part, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "README.md", repo / "README.md")
     shutil.copy(ROOT / "pyproject.toml", repo / "pyproject.toml")
+    shutil.copy(ROOT / "mkdocs.yml", repo / "mkdocs.yml")
     (repo / "tests" / "sources").mkdir(parents=True)
     shutil.copytree(ROOT / "tests" / "support", repo / "tests" / "support", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "tests" / "docs", repo / "tests" / "docs", ignore=shutil.ignore_patterns("__pycache__", "test_adding_a_publisher.py"))
