@@ -203,7 +203,7 @@ def _cross_check_sentence(event: dict[str, Any], about: str | None) -> str:
             f"{who}'s own published figures disagree with the reports the monitor holds{whom}: they give "
             f"{field_in_sentence(name, profile)} as {grade_words(expected)}, the report says {grade_words(found)}."
         )
-    if name and expected:
+    if name and expected and "not given" in one_line(details.get("problem")):
         return (
             f"{who}'s own published figures give {field_in_sentence(name, profile)} as {grade_words(expected)}{whom}, "
             "but no report the monitor holds gives that grade."
@@ -323,6 +323,8 @@ def item_view(group: Group) -> dict[str, Any]:
             "sentence": sentence,
             "subject": cut_words(sentence.split(": ")[0].split(". ")[0].rstrip("."), SUBJECT_LIMIT),
             "problem": True,
+            # what a person can do about it: the details are for whoever runs the monitor
+            "advice": main.get("type") != "source_recovered",
             "lead_source": "",
             "judgements": [],
             "judgements_title": "",
@@ -378,6 +380,7 @@ def item_view(group: Group) -> dict[str, Any]:
         "sentence": sentence,
         "subject": subject,
         "problem": False,
+        "advice": False,
         "lead_source": lead_source(facts),
         "judgements": judgements,
         "judgements_title": "The other judgements" if stated and judgements else "The judgements",
