@@ -30,6 +30,7 @@ from monitor.deliver.labels import (
     join_words,
     lower_first,
     meta_of,
+    number_words,
     one_line,
     possessive,
     provider_of,
@@ -154,6 +155,10 @@ def _title_rest(facts: Facts) -> str:
             rest = title[len(name) :]
             if ":" in rest[:40]:
                 return rest.split(":", 1)[1].strip()
+    # "London Borough of Trafford: ..." about "Trafford Council": the same council
+    head, colon, rest = title.partition(":")
+    if colon and facts.council and (short_council(head) or "").casefold() == facts.council.casefold():
+        return rest.strip()
     return title
 
 
@@ -228,6 +233,16 @@ def lead_fields(facts: Facts) -> list[str]:
     return [name for name, value in known.items() if value == worst]
 
 
+def _for_fields(facts: Facts, fields: list[str], short: bool = False) -> str:
+    """"for care leavers", "for impact of leaders and for help and protection", "in every
+    judgement"; in a subject, "for two judgements" where naming them would not fit."""
+    if len(fields) > 1 and len(fields) == len(facts.verdicts):
+        return "in every judgement"
+    if short and len(fields) > 2:
+        return f"for {number_words(len(fields))} judgements"
+    return join_words([f"for {field_in_sentence(name, facts.profile)}" for name in fields])
+
+
 def was(change: Change | None, *, short: bool = False) -> str:
     """"(good in 2020)", "(was good)", or "" when the grade did not change."""
     if change is None or not change.before:
@@ -254,7 +269,7 @@ def _graded(facts: Facts, short: bool) -> str:
     if len(fields) == 1 and "overall" in fields[0].casefold():
         how = "overall"
     else:
-        how = "for " + join_words([field_in_sentence(name, facts.profile) for name in fields])
+        how = _for_fields(facts, fields)
     return f"judged {target} {grade} {how}{_lead_was(facts, fields, short)}"
 
 
@@ -358,7 +373,7 @@ def summary_line(facts: Facts) -> str:
     if len(fields) == 1 and "overall" in fields[0].casefold():
         how = "overall"
     else:
-        how = "for " + join_words([field_in_sentence(n, profile) for n in fields])
+        how = _for_fields(facts, fields)
     publisher = publisher_in_sentence(profile, start=True)
     return f"{publisher} published {possessive(name)} {words}: {grade} {how}{_lead_was(facts, fields, short=False)}."
 
@@ -383,7 +398,7 @@ def verdict_phrase(facts: Facts, profile: Profile | None = None) -> str:
         subject = subject_of(facts) or "it"
         overall = len(fields) == 1 and "overall" in fields[0].casefold()
         how = "" if overall and subject != "it" else (
-            " overall" if overall else " for " + join_words([field_in_sentence(n, profile) for n in fields])
+            " overall" if overall else " " + _for_fields(facts, fields, short=True)
         )
         return f"{label} judged {subject} {grade}{how}{_lead_was(facts, fields, short=True)}"
     words = _document_words(facts)
@@ -453,8 +468,10 @@ def short_subject(facts: Facts, limit: int = 100) -> str:
     phrase = verdict_phrase(facts)
     text = f"{name}: {phrase}" if name else phrase
     if len(text) > limit:
-        # the change is the first thing to go, then words from the end
+        # the change is the first thing to go, then the judgements' names, then words from the end
         text = re.sub(r" \((?:was|now) [^)]*\)$", "", text)
+    if len(text) > limit and len(lead_fields(facts)) > 1:
+        text = re.sub(r" for .*$", f" for {number_words(len(lead_fields(facts)))} judgements", text)
     return cut_words(text, limit)
 
 

@@ -211,7 +211,12 @@ def test_subjects_stay_within_100_characters():
     msg = compose_alert([event], sender="m@example.org", recipients=["a@example.org"])
     assert msg["Subject"].startswith("Harrow: Ofsted judged ")
     assert parts(msg)[0].splitlines()[0].startswith("Ofsted judged Harrow's ")
-    assert "inadequate for impact of leaders, help and protection, children in care and care leavers" in parts(msg)[0]
+    assert "inadequate in every judgement" in parts(msg)[0].splitlines()[0]
+    worst_two = {**event, "details": {**event["details"], "meta": {**event["details"]["meta"], "judgements": {
+        "impact_of_leaders": "Inadequate", "help_and_protection": "Inadequate", "in_care": "Good", "care_leavers": "Good"}}}}
+    msg = compose_alert([worst_two], sender="m@example.org", recipients=["a@example.org"])
+    assert "inadequate for impact of leaders and for help and protection, published 4 March 2025." in parts(msg)[0].splitlines()[0]
+    assert len(msg["Subject"]) <= 100
 
 
 def test_subject_has_no_newlines_and_urls_are_checked():

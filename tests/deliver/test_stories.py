@@ -14,6 +14,8 @@ then read every changed line of tests/deliver/fixtures/ before committing it.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import os
 import re
@@ -22,7 +24,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from harness import Monitor
 from lxml import html as lxml_html
+from publisher_server import PublisherServer
+from scenario_sites import LGSCO_DAY1, MailCatcher, config_yaml, lgsco_page, lgsco_search
 from stories import HARROW_2020, harrow_story, normalised, ombudsman_story
 
 from monitor.deliver.digest import render_digest
@@ -225,3 +230,33 @@ def test_quotes_are_never_rows_of_the_grade_table():
             assert "Overall effectiveness" not in quote and "experiences and progress of" not in quote, quote
     harrow = outputs("harrow")["alert.txt"]
     assert "“Support for care leavers, which is currently inadequate, does not meet their needs.” (p. 2)" in harrow
+
+
+def test_a_broken_source_is_told_in_words_with_whom_it_is_about(tmp_path):
+    """The Ombudsman's search stops listing decisions: the alert names the publisher and the
+    council its decisions are about, never the source's config name, the raw error or the
+    folder the evidence was saved in."""
+    mail = MailCatcher().start()
+    try:
+        with PublisherServer() as server:
+            source = f"  - name: harrow-ombudsman\n    kind: lgsco\n    base_url: {server.url}\n    authority: London Borough of Harrow\n"
+            monitor = Monitor(tmp_path, config_yaml(source, mail.port))
+            for decision in LGSCO_DAY1:
+                server.add(decision.path, lgsco_page(decision))
+            server.add("/Decisions/SearchResults", lgsco_search(LGSCO_DAY1))
+            assert monitor.run("run")[0] == 0
+            server.add("/Decisions/SearchResults", "<html><body><h1>Decisions</h1><p>Sorry, something went wrong.</p></body></html>")
+            assert monitor.run("run")[0] == 1
+    finally:
+        mail.stop()
+    (message,) = mail.messages
+    parsed = email.message_from_bytes(message["data"], policy=email.policy.default)
+    text = parsed.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert " ".join(str(parsed["Subject"]).split()) == "The monitor can no longer read the Ombudsman's site for Harrow"
+    assert text.startswith(
+        "The monitor can no longer read the Ombudsman's site for Harrow: it answers, but not with the list it used to. "
+        "Anything published since may be missing here until it is fixed.\n"
+        "If it lasts, whoever runs the monitor can see the details with `monitor status`.\n"
+    )
+    for internal in ("harrow-ombudsman", "127.0.0.1", "evidence", str(tmp_path), "SearchResults"):
+        assert internal not in text, internal
