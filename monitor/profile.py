@@ -50,6 +50,9 @@ class Profile:
     scale: tuple[tuple[str, ...], ...] = ()
     #: fields with a scale of their own (an area SEND outcome is not a four-point grade)
     field_scales: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    #: verdict fields as a person reads them ("in_care" -> "Children in care"); a field not
+    #: named here reads as its words ("well-led" -> "Well-led")
+    field_labels: dict[str, str] = field(default_factory=dict)
     #: meta keys naming what a verdict belongs to, first found wins: only like is compared
     #: with like (one provider, one location, one complaint)
     provider_keys: tuple[str, ...] = ("urn", "location_id", "provider_id", "local_authority", "authority", "provider")

@@ -15,11 +15,11 @@ from contextlib import contextmanager
 from datetime import date
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from pathlib import Path
 from typing import Any
 
-from monitor.deliver.digest import events_of_day, render_digest
-from monitor.deliver.render import environment, format_day, group_events, item_view, one_line
+from monitor.deliver.digest import digest_subject, render_digest
+from monitor.deliver.labels import SEVERITY_RANK, capitalise, cut_words, one_line, plural
+from monitor.deliver.render import SUBJECT_LIMIT, environment, group_events, item_view
 from monitor.deliver.settings import EmailSettings
 from monitor.errors import MonitorError
 
@@ -48,32 +48,48 @@ def _new_message(subject: str, sender: str, recipients: list[str]) -> EmailMessa
     return msg
 
 
+def alert_subject(items: list[dict[str, Any]]) -> str:
+    """The subject of an alert: the most urgent item's verdict, then how many more, at most
+    100 characters ("Harrow: Ofsted judged children's services inadequate (was good)")."""
+    first = items[0]["subject"]
+    if len(items) == 1:
+        return first
+    more = f" (and {plural(len(items) - 1, 'more alert')})"
+    return cut_words(first, SUBJECT_LIMIT - len(more)) + more
+
+
 def compose_alert(
-    events: list[dict[str, Any]], *, data_dir: Path, sender: str, recipients: list[str]
+    events: list[dict[str, Any]],
+    *,
+    sender: str,
+    recipients: list[str],
+    context: list[dict[str, Any]] | None = None,
+    about: dict[str, str] | None = None,
 ) -> EmailMessage:
-    """One email for the urgent events of one pass: one document's story, or a grouped list.
+    """One email for the urgent events of one pass: one document's story, or several.
 
     Events about the same document (new_document + phrase_match + rating_change) become one
-    item. The subject names the publisher, provider and verdict, e.g. "[Ofsted] London
-    Borough of Harrow: Inspection of Harrow ... published — Overall effectiveness:
-    Inadequate, 'inadequate' x3"; with several items, "[report-monitor] 3 alerts: ...".
+    item, told from its verdict sentence down. `context` holds other events about the same
+    documents (the report whose grade changes are urgent), to complete their facts without
+    telling them as news; `about` names whom each source is about ({source name: "Harrow"}),
+    for problems with a source. The subject is the most urgent item's verdict, at most 100
+    characters; nothing in the message is a path on the server or a name from the config.
     """
     if not events:
         raise ValueError("compose_alert needs at least one event")
-    groups = group_events(events)
-    items = [item_view(group, data_dir) for group in groups]
-    if len(items) == 1:
-        subject = items[0]["subject"]
-        intro = "report-monitor found something you asked to hear about at once."
-    else:
-        summaries = "; ".join(f"{item['publisher']} {item['provider']}" for item in items)
-        subject = f"[{APP}] {len(items)} alerts: {summaries}"
-        intro = f"report-monitor found {len(items)} things you asked to hear about at once."
-    subject = one_line(subject, 200)
-    context = {"items": items, "subject": subject, "intro": intro}
+    groups = group_events(events, context=context)
+    for group in groups:
+        group.about_hint = (about or {}).get(str(group.main.get("source"))) or None
+    items = sorted(
+        (item_view(group) for group in groups),
+        key=lambda item: (SEVERITY_RANK.get(item["severity"], 3), item["problem"]),
+    )
+    subject = alert_subject(items)
+    intro = f"{capitalise(plural(len(items), 'thing'))} you asked to hear about at once:"
+    context_vars = {"items": items, "subject": subject, "intro": intro}
     msg = _new_message(subject, sender, recipients)
-    msg.set_content(environment(autoescape=False).get_template("alert.txt.j2").render(context))
-    msg.add_alternative(environment(autoescape=True).get_template("alert.html.j2").render(context), subtype="html")
+    msg.set_content(environment(autoescape=False).get_template("alert.txt.j2").render(context_vars))
+    msg.add_alternative(environment(autoescape=True).get_template("alert.html.j2").render(context_vars), subtype="html")
     return msg
 
 
@@ -86,14 +102,10 @@ def compose_digest_email(
     recipients: list[str],
     unanswered: list[dict[str, Any]] | None = None,
 ) -> EmailMessage:
-    """The daily digest as an email: the same markdown (as plain text) and HTML as the files."""
+    """The daily digest as an email: the same markdown (as plain text) and HTML as the files;
+    its subject is the day and the start of its summary."""
     markdown, html = render_digest(day, events, problems, unanswered)
-    todays = events_of_day(day, events)
-    urgent = sum(1 for event in todays if event.get("severity") == "urgent")
-    subject = f"[{APP}] Daily digest for {format_day(day)}: {len(todays)} event{'s' if len(todays) != 1 else ''}"
-    if urgent:
-        subject += f", {urgent} urgent"
-    msg = _new_message(subject, sender, recipients)
+    msg = _new_message(digest_subject(day, events, problems, unanswered), sender, recipients)
     msg.set_content(markdown)
     msg.add_alternative(html, subtype="html")
     return msg

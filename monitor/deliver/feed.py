@@ -14,9 +14,20 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from monitor.deliver.digest import atomic_write
-from monitor.deliver.render import event_time, group_events, item_view, one_line, safe_url
+from monitor.deliver.labels import (
+    TYPE_LABELS,
+    capitalise,
+    cut_words,
+    event_time,
+    one_line,
+    safe_url,
+)
+from monitor.deliver.render import SUBJECT_LIMIT, environment, group_events, item_view
+from monitor.deliver.summary import addition_line
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
+#: where an entry's category terms come from (severity, type)
+SCHEME = "tag:report-monitor,2026:"
 DEFAULT_LIMIT = 50
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -42,21 +53,17 @@ def entry_id(event: dict[str, Any], authority: str) -> str:
 
 
 def _summary(item: dict[str, Any]) -> str:
-    lines = [item["subject"]]
-    lines += [f"{v['field']}: {v['grade']}" for v in item["verdicts"]]
-    lines += [f"{c['field']}: {c['change']}" for c in item["changes"]]
-    lines += [f"\"{q['text']}\" (p. {q['page']})" for q in item.get("says") or []]
-    for phrase in item["phrases"]:
-        lines.append(f"'{phrase['phrase']}' x{phrase['count']}")
-        lines += [f"  p.{q['page']}: \"{q['text']}\"" for q in phrase["quotes"]]
-    if item["diff"]:
-        lines.append(f"What changed: {item['diff']['summary']}")
-        lines += [f"  + {s}" for s in item["diff"]["added"]]
-    if item["problem"]:
-        lines.append(f"Problem: {item['problem']['error']}")
-        if item["problem"]["hint"]:
-            lines.append(f"What to try: {item['problem']['hint']}")
-    return "\n".join(lines)
+    """The entry's text: the item as the alert email tells it, its verdict sentence first."""
+    return environment(autoescape=False).from_string(
+        '{% from "_item.txt.j2" import item_text %}{{ item_text(item) }}'
+    ).render(item=item).strip()
+
+
+def _title(event: dict[str, Any], item: dict[str, Any]) -> str:
+    """An entry's title: the document's verdict for the event that announces it; what this
+    event adds for the others ("Harrow: Ofsted — care leavers now inadequate (was good)")."""
+    line = addition_line(event, item["about"] or None)
+    return cut_words(line, SUBJECT_LIMIT) if line else item["subject"]
 
 
 def _sub(parent: etree._Element, name: str, text: str | None = None, **attrs: str) -> etree._Element:
@@ -97,23 +104,27 @@ def render_feed(
     author = _sub(root, "author")
     _sub(author, "name", "report-monitor")
     _sub(root, "generator", "report-monitor")
-    # A phrase_match event does not name the provider; its document's other events do.
-    providers = {group.key: group.provider for group in group_events(events)}
+    # a problem with a source is said with whom the source is about, as its documents name it
+    about = {str(g.main.get("source")): g.about for g in group_events(events) if not g.is_problem and g.about}
     for event in newest:
-        single = group_events([event])[0]
-        single.provider_hint = providers.get(single.key)
+        # one entry per event, its document's facts completed by the other events about it
+        single = group_events([event], context=events)[0]
+        single.about_hint = about.get(str(event.get("source")))
         item = item_view(single)
         entry = _sub(root, "entry")
         _sub(entry, "id", entry_id(event, authority))
-        _sub(entry, "title", item["subject"])
+        _sub(entry, "title", _title(event, item))
         stamp = _rfc3339(event_time(event))
         _sub(entry, "updated", stamp)
         _sub(entry, "published", stamp)
-        href = item["url"] or item["page_url"] or safe_url(link)
+        href = next((link_["url"] for link_ in item["links"]), None) or safe_url(link)
         if href:
             _sub(entry, "link", href=href, rel="alternate")
-        _sub(entry, "category", term=str(event.get("severity") or "normal"), label="severity")
-        _sub(entry, "category", term=str(event.get("type") or "event"), label="type")
+        # the terms are for filters; a feed reader shows the labels
+        severity = str(event.get("severity") or "normal")
+        _sub(entry, "category", term=severity, label=capitalise(severity), scheme=f"{SCHEME}severity")
+        kind = str(event.get("type") or "event")
+        _sub(entry, "category", term=kind, label=TYPE_LABELS.get(kind, "Event"), scheme=f"{SCHEME}type")
         summary = _sub(entry, "summary", _summary(item))
         summary.set("type", "text")
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from monitor.deliver.rebuild import source_about
 from monitor.events import event_json
 from monitor.store.db import Store, utcnow
 from monitor.store.models import DeliveryRow, EventRow, delivery_event
@@ -83,11 +84,20 @@ def send_pending(store: Store, config: Config) -> tuple[int, list[str]]:
     for delivery_id in pending_ids:
         with store.session() as session:
             delivery = session.get(DeliveryRow, delivery_id)
-            events = [event_json(e) for e in _events_of(session, delivery)]
+            rows = _events_of(session, delivery)
+            events = [event_json(e) for e in rows]
+            context = [event_json(e) for e in _context_of(session, rows)]
+            about = {row.source.name: source_about(session, row.source) for row in rows if row.document_id is None}
             delivery.attempts += 1
             attempt = delivery.attempts
         try:
-            message = compose_alert(events, data_dir=config.data_dir, sender=settings.sender, recipients=settings.recipients)
+            message = compose_alert(
+                events,
+                sender=settings.sender,
+                recipients=settings.recipients,
+                context=context,
+                about={name: value for name, value in about.items() if value},
+            )
             del message["Message-ID"]
             message["Message-ID"] = f"<delivery-{delivery_id}.report-monitor@{settings.sender.split('@')[-1]}>"
             send_message(message, settings, smtp_password())
@@ -118,6 +128,23 @@ def _events_of(session, delivery: DeliveryRow) -> list[EventRow]:  # type: ignor
             select(EventRow).options(joinedload(EventRow.source), joinedload(EventRow.document)).where(EventRow.id.in_(ids)).order_by(EventRow.id)
         )
     )
+
+
+def _context_of(session, rows: list[EventRow]) -> list[EventRow]:  # type: ignore[no-untyped-def]
+    """The other events recorded with the same versions of the same documents: an alert of a
+    report's urgent grade changes tells them with the report's own facts (its date, every
+    grade, its headline), though the report's own event was not urgent."""
+    ids = {row.id for row in rows}
+    versions = {(row.document_id, row.version_id) for row in rows if row.document_id is not None and row.version_id is not None}
+    if not versions:
+        return []
+    found = session.scalars(
+        select(EventRow)
+        .options(joinedload(EventRow.source), joinedload(EventRow.document))
+        .where(EventRow.document_id.in_({d for d, _ in versions}), EventRow.version_id.in_({v for _, v in versions}))
+        .order_by(EventRow.id)
+    )
+    return [row for row in found if row.id not in ids and (row.document_id, row.version_id) in versions]
 
 
 def delivery_json(delivery: DeliveryRow) -> dict[str, Any]:

@@ -31,8 +31,28 @@ def _events(session, since: datetime | None = None, until: datetime | None = Non
     return [event_json(e) for e in session.scalars(query.order_by(EventRow.id)).unique()]
 
 
+#: meta keys that name whom a document is about, in the order they are trusted
+_ABOUT_KEYS = ("provider", "location_name", "authority", "local_authority", "committee")
+
+
+def source_about(session, source: SourceRow) -> str | None:  # type: ignore[no-untyped-def]
+    """Whom a source is about, as its newest documents name it ("Harrow", "Elmgrove House"),
+    so a problem with it is said in words rather than by its config name; None if unknown."""
+    from monitor.deliver.labels import short_council
+
+    rows = session.scalars(
+        select(DocumentRow.meta).where(DocumentRow.source_id == source.id).order_by(DocumentRow.id.desc()).limit(20)
+    )
+    for meta in rows:
+        for key in _ABOUT_KEYS:
+            value = (meta or {}).get(key)
+            if isinstance(value, str) and value.strip():
+                return short_council(value)
+    return None
+
+
 def source_problems(session) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
-    """Sources whose health is not ok, for the digest's "Sources with problems"."""
+    """Sources whose health is not ok, for the digest's "Problems with sources"."""
     rows = session.scalars(select(SourceRow).where(SourceRow.health.not_in(["ok", "new"])).order_by(SourceRow.name))
     return [
         {
@@ -43,6 +63,7 @@ def source_problems(session) -> list[dict[str, Any]]:  # type: ignore[no-untyped
             "hint": r.last_hint,
             "consecutive_failures": r.consecutive_failures,
             "last_ok": r.last_ok_at.isoformat() + "Z" if r.last_ok_at else None,
+            "about": source_about(session, r),
         }
         for r in rows
     ]
@@ -60,7 +81,10 @@ def unanswered_findings(store: Store, config: Config, day: date) -> list[dict[st
     """Findings that expect a council answer and have had none for `responses.unanswered_days`."""
     from monitor.responses import overdue, responses_report
 
-    return overdue(responses_report(config, store, today=day), config.settings.responses.unanswered_days)
+    rows = overdue(responses_report(config, store, today=day), config.settings.responses.unanswered_days)
+    # the digest names the publisher of a finding, not its source's config name
+    kinds = {src.name: src.kind for src in config.sources}
+    return [{**row, "kind": kinds.get(str((row.get("finding") or {}).get("source")), "")} for row in rows]
 
 
 def write_day_digest(store: Store, config: Config, day: date) -> tuple[Path, Path]:

@@ -102,9 +102,15 @@ def detect_for_version(
         return
     # a re-issued version of the same report is compared with its own earlier version first
     earlier = verdict_of(profile, previous.meta or {}) if previous is not None else None
+    # when the earlier verdict is another report's, its publication date lets a message say
+    # "good in 2020" rather than only "was good"
+    earlier_published: dict[str, str] = {}
     if not earlier:
-        earlier = _previous_verdict(session, source, doc, provider, profile, set(current))
-    if earlier is None:
+        found = _previous_verdict(session, source, doc, provider, profile, set(current))
+        if found is not None:
+            earlier, when = found
+            earlier_published = {"from_published": when.isoformat()} if when else {}
+    if not earlier:
         return
     for change in compare(earlier, current, profile):
         context = _peer_context(session, source, change.field, profile)
@@ -114,7 +120,14 @@ def detect_for_version(
             "rating_change",
             "info" if baseline else change.severity,
             f"{doc.title}: {change.field} {format_change(change)}",
-            {**change.to_dict(), "provider": provider, "provider_name": display_name(doc), **headline, **context},
+            {
+                **change.to_dict(),
+                **earlier_published,
+                "provider": provider,
+                "provider_name": display_name(doc),
+                **headline,
+                **context,
+            },
             document=doc,
             version_id=version.id,
         )
@@ -137,16 +150,17 @@ def _peer_context(session: Session, source: SourceRow, field: str, profile: Prof
 
 def _previous_verdict(
     session: Session, source: SourceRow, doc: DocumentRow, provider: str, profile: Profile, fields: set[str]
-) -> dict[str, str] | None:
+) -> tuple[dict[str, str], date | None] | None:
     """The verdict of the latest earlier document about the same provider that grades any of
-    `fields`, if any: a report of another kind (an area SEND outcome between two children's
-    services inspections) is not the one a verdict moved from."""
+    `fields`, with that document's publication date, if any: a report of another kind (an
+    area SEND outcome between two children's services inspections) is not the one a verdict
+    moved from."""
     from monitor.detect.verdicts import verdict_of
 
     candidates = session.scalars(
         select(DocumentRow).where(DocumentRow.source_id == source.id, DocumentRow.id != doc.id)
     ).all()
-    best: tuple[Any, dict[str, str]] | None = None
+    best: tuple[Any, dict[str, str], date | None] | None = None
     for other in candidates:
         if provider_of(profile, other) != provider:
             continue
@@ -157,5 +171,5 @@ def _previous_verdict(
         if doc.published and other.published and other.published > doc.published:
             continue
         if best is None or when > best[0]:
-            best = (when, verdict)
-    return best[1] if best else None
+            best = (when, verdict, other.published)
+    return (best[1], best[2]) if best else None

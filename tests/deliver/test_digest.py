@@ -49,31 +49,68 @@ def test_deterministic_whatever_the_input_order(scripted):
 def test_structure_and_order(scripted):
     day, events, problems = scripted
     markdown, _ = render_digest(day, events, problems)
-    # publishers in fixed order, sources with problems last
-    positions = [markdown.index(h) for h in ("## Ofsted", "## Ombudsman", "## Council committees", "## GOV.UK",
-                                             "## Sources with problems")]
-    assert positions == sorted(positions)
-    assert "8 events, 5 urgent" in markdown
-    # verdicts, rating change and quotes sit with the new report
-    ofsted = markdown[markdown.index("## Ofsted") : markdown.index("## Ombudsman")]
-    assert "### London Borough of Harrow" in ofsted
-    assert "  - Care leavers: **Inadequate**" in ofsted
-    assert "  - Overall: **Good -> Inadequate** (worse)" in ofsted
-    assert '    > p.6: "Support for care leavers, which is currently inadequate."' in ofsted
-    assert "<https://reports.ofsted.gov.uk/provider/44/80499>" in ofsted
-    assert "  - Published: 4 March 2025" in ofsted
+    lines = markdown.splitlines()
+    # a summary in words first: the verdict, the decisions counted, what was removed, the problems
+    assert lines[2] == (
+        "Ofsted judged Harrow's children's services inadequate overall (was good). One Ombudsman decision: upheld. "
+        "One document removed from GOV.UK's site; the monitor keeps its copies. Two sources have problems (below)."
+    )
+    # then by whom it is about, then by publisher; the problems last
+    heads = [line for line in lines if line.startswith("#")]
+    assert heads == [
+        "# What the monitor found on 4 March 2025",
+        "## Harrow", "### Ofsted", "### Ombudsman",
+        "## Cabinet", "### Council committees",
+        "## GOV.UK",
+        "## Problems with sources",
+    ]
+    ofsted = markdown[markdown.index("### Ofsted") : markdown.index("### Ombudsman")]
+    assert "- **Ofsted judged Harrow's children's services inadequate overall (was good), published 4 March 2025.** *Urgent.*" in ofsted
+    # each judgement once: the overall grade is the sentence's, the others each on a line
+    assert "  - Care leavers: **inadequate**\n" in ofsted and "Overall" not in ofsted
+    assert ofsted.count("inadequate") == 4  # the sentence, care leavers, the phrase line, the quote
+    assert '    > “Support for care leavers, which is currently inadequate.” (p. 6)' in ofsted
+    assert "[Ofsted's page](https://reports.ofsted.gov.uk/provider/44/80499)" in ofsted
     # the event from 23:30 the day before is not in this day's digest
     assert "Old report from yesterday" not in markdown
-    lgsco = markdown[markdown.index("## Ombudsman") : markdown.index("## Council committees")]
-    assert "  - Decision: **Upheld**" in lgsco
-    committees = markdown[markdown.index("## Council committees") : markdown.index("## GOV.UK")]
-    assert "#### Changes" in committees
+    assert "- **The Ombudsman upheld a complaint against Harrow, decided 28 July 2025.**" in markdown
+    committees = markdown[markdown.index("## Cabinet") : markdown.index("## GOV.UK")]
     assert "    - added: A report will follow in April." in committees
     assert "    - removed: The report was deferred." in committees
-    problems_md = markdown[markdown.index("## Sources with problems") :]
-    assert "- **cqc-harrow** (CQC): broken, 3 failed runs in a row, last worked 2025-03-01" in problems_md
-    assert "- **ofsted-search** (Ofsted): blocked, 9 failed runs in a row" in problems_md
-    assert "13:15 **cqc-harrow** (CQC): source broken" in problems_md
+    problems_md = markdown[markdown.index("## Problems with sources") :]
+    # each source with a problem once, in words: the broken CQC source and its event of 13:15 are one line
+    assert problems_md.count("\n- ") == 2
+    assert "- The monitor can no longer read the CQC's site: it answers, but not with the list it used to (3 times in a row, last read on 1 March 2025)." in problems_md
+    assert "- Ofsted's site is refusing the monitor's requests (9 times in a row, last read on 27 February 2025)." in problems_md
+    # no raw error, no hint written for developers, no config name, no file hash
+    for internal in ("403", "locations", "user\\_agent", "cqc-harrow", "ofsted-search", "Stored copy", "blobs"):
+        assert internal not in markdown, internal
+
+
+def test_figures_only_where_there_are_enough(scripted):
+    day, events, problems = scripted
+    one = [{**e, "details": {**e["details"], "lag_days": 532}} for e in events if e["id"] == 101]
+    assert "median" not in render_digest(day, one, [])[0]
+    several = [
+        {**one[0], "id": 300 + n, "document_key": f"k{n}", "details": {**one[0]["details"], "lag_days": lag}}
+        for n, lag in enumerate((1, 2, 9))
+    ]
+    markdown = render_digest(day, several, [])[0]
+    assert "- Ofsted: three new documents, found a median of 2 days after publication (at most 9)." in markdown
+
+
+def test_findings_without_an_answer_are_named_by_publisher_and_month():
+    row = {
+        "finding": {"source": "harrow-ombudsman", "key": "24 999 001", "title": "London Borough of Harrow (24 999 001): Upheld", "published": "2025-03-20"},
+        "unanswered_days": 134, "expects_answer": True, "kind": "lgsco",
+    }
+    markdown, html = render_digest(date(2025, 8, 1), [], [], [row])
+    assert "No answer yet from the council to the March 2025 Ombudsman decision." in markdown
+    assert (
+        "- The Ombudsman: “London Borough of Harrow (24 999 001): Upheld”, published 20 March 2025. "
+        "No council paper has referred to it in 134 days." in markdown
+    )
+    assert "harrow-ombudsman" not in markdown and "harrow-ombudsman" not in html
 
 
 def test_hostile_text_is_escaped(scripted):
@@ -98,14 +135,14 @@ def test_hostile_url_is_not_a_link():
     }
     markdown, html = render_digest(date(2025, 3, 4), [event], [])
     assert "javascript:" not in markdown and "javascript:" not in html
-    assert "**Click me**" in markdown
+    assert "- **Web page published “Click me”.**" in markdown
 
 
 def test_empty_day():
     markdown, html = render_digest(date(2025, 3, 5), [], [])
-    assert "Nothing new on 5 March 2025." in markdown
-    assert "None: every source answered normally." in markdown
-    assert "<p>Nothing new on 5 March 2025.</p>" in html
+    assert markdown.splitlines()[:3] == ["# What the monitor found on 5 March 2025", "", "Nothing new today."]
+    assert "Every source answered normally." in markdown
+    assert '<p class="summary">Nothing new today.</p>' in html
 
 
 def test_events_of_day_uses_london_time():
@@ -130,7 +167,7 @@ def test_write_digest_atomic_files(tmp_path: Path, scripted):
     # a rewrite replaces the file and leaves no temporary files behind
     write_digest(tmp_path, day, events[:1], [])
     assert sorted(p.name for p in (tmp_path / "digests").iterdir()) == ["2025-03-04.html", "2025-03-04.md"]
-    assert "Inspection of Harrow" in md_path.read_text(encoding="utf-8")
+    assert "Harrow's children's services" in md_path.read_text(encoding="utf-8")
     assert "Cabinet" not in md_path.read_text(encoding="utf-8")
 
 
@@ -152,5 +189,6 @@ def test_each_publisher_is_named_and_sorted_by_its_profile():
     ]
     markdown, html = render_digest(date(2025, 3, 4), events, [])
     assert "Housing_ombudsman" not in markdown and "Housing_ombudsman" not in html
-    publishers = [line[3:] for line in markdown.splitlines() if line.startswith("## ")]
-    assert publishers == ["Ombudsman", "Housing Ombudsman", "Council committees", "Sources with problems"]
+    # nobody named: each document under its publisher, in the publishers' order
+    sections = [line[3:] for line in markdown.splitlines() if line.startswith("## ")]
+    assert sections == ["Ombudsman", "Housing Ombudsman", "Council committees", "Problems with sources"]

@@ -132,47 +132,66 @@ def test_settings_validation(monkeypatch):
 # -- composing --------------------------------------------------------------------------
 
 
-def test_one_document_alert(tmp_path: Path):
-    msg = compose_alert(by_id(101, 102, 103), data_dir=tmp_path, sender="m@example.org", recipients=["a@example.org"])
-    assert msg["Subject"] == (
-        "[Ofsted] London Borough of Harrow: Inspection of Harrow local authority children's services published"
-        " — Overall: Good -> Inadequate, 'inadequate' x3"
-    )
+def alert(*ids: int, **kw):
+    return compose_alert(by_id(*ids), sender="m@example.org", recipients=["a@example.org"], **kw)
+
+
+def test_one_document_alert():
+    msg = alert(101, 102, 103)
+    assert msg["Subject"] == "Harrow: Ofsted judged children's services inadequate (was good)"
     assert msg["From"] == "m@example.org"
     assert msg["To"] == "a@example.org"
     text, html = parts(msg)
-    assert "Ofsted | London Borough of Harrow" in text
-    assert "New report: Inspection of Harrow local authority children's services [URGENT]" in text
-    assert "Published: 4 March 2025" in text
-    assert "  Care leavers: Inadequate" in text
-    assert "  Overall: Good -> Inadequate (worse)" in text
-    assert "'inadequate' found 3 times:" in text
-    assert '  p.1: "Overall effectiveness Inadequate"' in text
-    assert '  p.6: "Support for care leavers, which is currently inadequate."' in text
-    assert "Publisher's page: https://reports.ofsted.gov.uk/provider/44/80499" in text
-    assert "Document: https://files.ofsted.gov.uk/v1/file/50270419" in text
-    assert f"Our stored copy: {tmp_path / 'blobs/ab/abcdef0123.pdf'}" in text
+    lines = text.splitlines()
+    # the verdict sentence first, each other judgement once with its change
+    assert lines[0] == "Ofsted judged Harrow's children's services inadequate overall (was good), published 4 March 2025."
+    assert "The other judgements:\n  Impact of leaders: requires improvement to be good\n" in text
+    assert "  Care leavers: inadequate\n" in text
+    assert "Overall" not in text
+    # the two grade-table rows among the quotes are left out; the prose stays
+    assert "It mentions “inadequate” 3 times.\n  “Support for care leavers, which is currently inadequate.” (p. 6)\n" in text
+    assert "Overall effectiveness Inadequate" not in text and "care leavers Inadequate" not in text
+    assert "Read the report: https://files.ofsted.gov.uk/v1/file/50270419" in text
+    assert "Ofsted's page: https://reports.ofsted.gov.uk/provider/44/80499" in text
+    # the stored copy is said in words, never as a path on the server
+    assert "A copy is kept by the monitor." in text
+    assert "blobs" not in text and "blobs" not in html
     tree = lxml_html.fromstring(html)
     hrefs = tree.xpath("//a/@href")
     assert "https://files.ofsted.gov.uk/v1/file/50270419" in hrefs
     assert "https://reports.ofsted.gov.uk/provider/44/80499" in hrefs
+    assert tree.xpath("//h1")[0].text_content() == lines[0]
     quotes = [q.text_content() for q in tree.xpath("//blockquote")]
-    assert quotes[2] == "Support for care leavers, which is currently inadequate. (page 6)"
-    assert str(tmp_path / "blobs/ab/abcdef0123.pdf") in tree.xpath("//code/text()")
+    assert quotes == ["“Support for care leavers, which is currently inadequate.” (p. 6)"]
+    assert [u.text_content() for u in tree.xpath("//*[@class='urgent']")] == ["Urgent"]
 
 
-def test_grouped_alert_and_hostile_title(tmp_path: Path):
-    events = by_id(101, 102, 103, 105, 104, 108)
-    msg = compose_alert(events, data_dir=tmp_path, sender="m@example.org", recipients=["a@example.org"])
-    assert msg["Subject"] == (
-        "[report-monitor] 3 alerts: Ofsted London Borough of Harrow; Council committees Cabinet; CQC cqc-harrow"
+def test_an_alert_of_grade_changes_tells_the_report_it_belongs_to():
+    # the outbox sends the urgent events; the report's own event comes as context
+    alone = alert(102, 103)
+    assert parts(alone)[0].splitlines()[0] == "Ofsted judged Harrow's children's services inadequate overall (was good)."
+    told = alert(102, 103, context=by_id(101))
+    assert told["Subject"] == alert(101, 102, 103)["Subject"]
+    assert parts(told)[0].splitlines()[0] == (
+        "Ofsted judged Harrow's children's services inadequate overall (was good), published 4 March 2025."
     )
+
+
+def test_grouped_alert_and_hostile_title():
+    msg = alert(101, 102, 103, 105, 104, 108, about={"cqc-harrow": "Elmgrove House"})
+    assert msg["Subject"] == "Harrow: Ofsted judged children's services inadequate (was good) (and two more alerts)"
     text, html = parts(msg)
-    assert "1. [Ofsted] London Borough of Harrow:" in text
-    assert "2. [Council committees] Cabinet: Cabinet minutes <script>alert('x')</script> changed" in text
-    assert "3. [CQC] cqc-harrow: source broken: https://api.service.cqc.org.uk/public/v1/locations" in text
-    assert "What to try: the site may have changed; check the page in a browser" in text
-    assert "  + The Cabinet noted the Ofsted judgement of inadequate." in text
+    assert text.startswith("Three things you asked to hear about at once:\n\n1. Ofsted judged Harrow's")
+    assert "\n2. Council committees changed “Cabinet minutes <script>alert('x')</script>” (2 sentences added, 1 removed).\n" in text
+    assert (
+        "\n3. The monitor can no longer read the CQC's site for Elmgrove House: it answers, but not with the list it used to."
+        " Anything published since may be missing here until it is fixed.\n"
+    ) in text
+    # said once: the quoted sentence is not repeated among the lines the new version added
+    assert text.count("The Cabinet noted the Ofsted judgement of inadequate.") == 1
+    assert "  + A report will follow in April." in text
+    # no raw error, no config name, no path
+    assert "api.service.cqc.org.uk" not in text and "cqc-harrow" not in text and "locations" not in text
     # the HTML body escapes the hostile title
     assert "<script>" not in html
     tree = lxml_html.fromstring(html)
@@ -180,22 +199,42 @@ def test_grouped_alert_and_hostile_title(tmp_path: Path):
     assert "Cabinet minutes <script>alert('x')</script>" in tree.text_content()
 
 
-def test_subject_has_no_newlines_and_urls_are_checked(tmp_path: Path):
+def test_subjects_stay_within_100_characters():
+    long_title = "Inspection of the London Borough of Harrow local authority children's services " + "and more words " * 12
+    event = {**by_id(101)[0], "title": long_title}
+    event["details"] = {**event["details"], "meta": {**event["details"]["meta"], "judgements": {"impact_of_leaders": "Inadequate", "help_and_protection": "Inadequate", "in_care": "Inadequate", "care_leavers": "Inadequate"}}}
+    for events in ([event], by_id(106), by_id(104, 105), by_id(107), by_id(108), [event, *by_id(104, 105, 106, 108)]):
+        msg = compose_alert(events, sender="m@example.org", recipients=["a@example.org"])
+        assert len(msg["Subject"]) <= 100, msg["Subject"]
+        assert "\n" not in msg["Subject"]
+    # a 2026-framework report has no overall grade: the worst judgements lead
+    msg = compose_alert([event], sender="m@example.org", recipients=["a@example.org"])
+    assert msg["Subject"].startswith("Harrow: Ofsted judged ")
+    assert parts(msg)[0].splitlines()[0].startswith("Ofsted judged Harrow's ")
+    assert "inadequate in every judgement" in parts(msg)[0].splitlines()[0]
+    worst_two = {**event, "details": {**event["details"], "meta": {**event["details"]["meta"], "judgements": {
+        "impact_of_leaders": "Inadequate", "help_and_protection": "Inadequate", "in_care": "Good", "care_leavers": "Good"}}}}
+    msg = compose_alert([worst_two], sender="m@example.org", recipients=["a@example.org"])
+    assert "inadequate for impact of leaders and for help and protection, published 4 March 2025." in parts(msg)[0].splitlines()[0]
+    assert len(msg["Subject"]) <= 100
+
+
+def test_subject_has_no_newlines_and_urls_are_checked():
     event = {
         "id": 9, "type": "new_document", "severity": "urgent", "source": "s", "source_kind": "page",
         "document_key": "k", "title": "Line one\r\nBcc: victim@example.org", "url": "javascript:alert(1)",
         "created_at": "2025-03-04T10:00:00Z", "details": {"meta": {}},
     }
-    msg = compose_alert([event], data_dir=tmp_path, sender="m@example.org", recipients=["a@example.org"])
-    assert msg["Subject"] == "[Web page] s: Line one Bcc: victim@example.org published"
+    msg = compose_alert([event], sender="m@example.org", recipients=["a@example.org"])
+    assert msg["Subject"] == "Web page published “Line one Bcc: victim@example.org”"
     assert msg["Bcc"] is None
     text, html = parts(msg)
     assert "javascript:" not in html and "javascript:" not in text
 
 
-def test_compose_alert_needs_events(tmp_path: Path):
+def test_compose_alert_needs_events():
     with pytest.raises(ValueError):
-        compose_alert([], data_dir=tmp_path, sender="m@example.org", recipients=["a@example.org"])
+        compose_alert([], sender="m@example.org", recipients=["a@example.org"])
 
 
 def test_digest_email():
@@ -203,7 +242,10 @@ def test_digest_email():
     msg = compose_digest_email(
         date(2025, 3, 4), data["events"], data["problems"], sender="m@example.org", recipients=["a@example.org"]
     )
-    assert msg["Subject"] == "[report-monitor] Daily digest for 4 March 2025: 8 events, 5 urgent"
+    assert msg["Subject"] == (
+        "Digest for 4 March 2025: Ofsted judged Harrow's children's services inadequate overall (was good)…"
+    )
+    assert len(msg["Subject"]) <= 100
     text, html = parts(msg)
     assert text == (FIXTURES / "expected.md").read_text(encoding="utf-8")
     assert html.strip() == (FIXTURES / "expected.html").read_text(encoding="utf-8").strip()
@@ -215,19 +257,18 @@ def test_digest_email():
 def test_send_plain_to_real_server(smtp_server, tmp_path: Path):
     handler = Capture()
     port = smtp_server(handler)
-    msg = compose_alert(by_id(101, 102), data_dir=tmp_path, sender="monitor@example.org", recipients=["x@example.org"])
+    msg = compose_alert(by_id(101, 102), sender="monitor@example.org", recipients=["x@example.org"])
     send_message(msg, settings(port), None)
     assert len(handler.messages) == 1
     got = handler.messages[0]
     assert got["from"] == "monitor@example.org"
     assert got["to"] == ["a@example.org", "b@example.org"]  # the settings' recipients are the envelope
     parsed = email.message_from_bytes(got["data"], policy=email.policy.default)
-    assert parsed["Subject"] == msg["Subject"]
-    assert "'inadequate' x3" in parsed["Subject"]
+    assert parsed["Subject"] == msg["Subject"] == "Harrow: Ofsted judged children's services inadequate"
     text = parsed.get_body(("plain",)).get_content()
     html = parsed.get_body(("html",)).get_content()
-    assert '  p.1: "Overall effectiveness Inadequate"' in text
-    assert "<blockquote>Overall effectiveness Inadequate <em>(page 1)</em></blockquote>" in html
+    assert "  “Support for care leavers, which is currently inadequate.” (p. 6)" in text
+    assert "<blockquote>“Support for care leavers, which is currently inadequate.” <span class=\"source\">(p. 6)</span></blockquote>" in html
 
 
 def test_send_test_email(smtp_server):

@@ -64,22 +64,26 @@ def test_entries_newest_first_with_stable_ids():
 def test_entry_content():
     root = parse(render_feed(events(), **FEED))
     entry = next(e for e in root.findall(f"{A}entry") if e.findtext(f"{A}id").endswith("event/102"))
-    # the provider comes from the document's new_document event, elsewhere in the feed
-    assert entry.findtext(f"{A}title") == (
-        "[Ofsted] London Borough of Harrow: Inspection of Harrow local authority children's services — "
-        "'inadequate' x3"
-    )
+    # a phrase found: what it adds, with whom the document is about (from its other events)
+    assert entry.findtext(f"{A}title") == "Harrow: Ofsted — the document mentions “inadequate” 3 times"
     assert entry.findtext(f"{A}updated") == "2025-03-04T07:05:00Z"
     assert entry.find(f"{A}link").get("href") == "https://files.ofsted.gov.uk/v1/file/50270419"
     assert [c.get("term") for c in entry.findall(f"{A}category")] == ["urgent", "phrase_match"]
+    # a feed reader shows the labels, not the machine's names
+    assert [c.get("label") for c in entry.findall(f"{A}category")] == ["Urgent", "Words you asked about"]
     summary = entry.findtext(f"{A}summary")
-    assert 'p.6: "Support for care leavers, which is currently inadequate."' in summary
-    new = next(e for e in root.findall(f"{A}entry") if e.findtext(f"{A}id").endswith("event/101"))
-    assert new.findtext(f"{A}title") == (
-        "[Ofsted] London Borough of Harrow: Inspection of Harrow local authority children's services published"
-        " — Overall: Inadequate"
+    assert summary.splitlines()[0] == (
+        "Ofsted judged Harrow's children's services inadequate overall (was good), published 4 March 2025."
     )
-    assert "Care leavers: Inadequate" in new.findtext(f"{A}summary")
+    assert "“Support for care leavers, which is currently inadequate.” (p. 6)" in summary
+    assert "Overall effectiveness Inadequate" not in summary
+    # the document's own entry: its verdict as title, its verdict sentence first
+    new = next(e for e in root.findall(f"{A}entry") if e.findtext(f"{A}id").endswith("event/101"))
+    assert new.findtext(f"{A}title") == "Harrow: Ofsted judged children's services inadequate (was good)"
+    assert new.findtext(f"{A}summary").splitlines()[0] == summary.splitlines()[0]
+    assert "  Care leavers: inadequate" in new.findtext(f"{A}summary")
+    change = next(e for e in root.findall(f"{A}entry") if e.findtext(f"{A}id").endswith("event/103"))
+    assert change.findtext(f"{A}title") == "Harrow: Ofsted — overall effectiveness now inadequate (was good)"
 
 
 def test_hostile_titles_are_escaped():
@@ -94,7 +98,7 @@ def test_hostile_titles_are_escaped():
     assert b"javascript:" not in data
     root = parse(data)  # still well-formed XML despite the control character
     entry = root.find(f"{A}entry")
-    assert entry.findtext(f"{A}title") == "[Web page] p: <script>alert(1)</script> & bell published"
+    assert entry.findtext(f"{A}title") == "Web page published “<script>alert(1)</script> & bell”"
     assert entry.find(f"{A}link").get("href") == "https://watchdog.example.org/"
     assert root.xpath("//a:script", namespaces=NS) == []
 

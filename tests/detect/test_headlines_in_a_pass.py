@@ -74,12 +74,13 @@ def test_monitoring_visit_letter_email_quotes_its_headline(server, mail, tmp_pat
     assert len(mail.messages) == 1
     parsed = email.message_from_bytes(mail.messages[0]["data"], policy=email.policy.default)
     text = parsed.get_body(("plain",)).get_content().replace("\r\n", "\n")
-    assert "What it says:\n" + "".join(f'  "{q["text"]}" (p. {q["page"]})\n' for q in HEADLINE) in text
+    assert text.startswith("Ofsted published Harrow's children's services monitoring visit on 4 November 2025.\n")
+    assert "In its own words:\n" + "".join(f'  “{q["text"]}” (p. {q["page"]})\n' for q in HEADLINE) in text
     html = parsed.get_body(("html",)).get_content()
-    assert f"{HEADLINE[0]['text']} <em>(p. 1)</em>" in html
+    assert f"“{HEADLINE[0]['text']}” <span class=\"source\">(p. 1)</span>" in html
 
     # the digest quotes it too
     code, out, err = monitor.run("digest")
     assert code == 0, err
     (md,) = (monitor.data_dir / "digests").glob("*.md")
-    assert f'    > "{HEADLINE[0]["text"]}" (p. 1)' in md.read_text(encoding="utf-8")
+    assert f'    > “{HEADLINE[0]["text"]}” (p. 1)' in md.read_text(encoding="utf-8")

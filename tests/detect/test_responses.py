@@ -230,15 +230,19 @@ def test_the_digest_shows_the_answer_and_the_findings_nobody_answered(monitor):
     assert code == 0, err
     (today,) = (monitor.data_dir / "digests").glob("*.md")
     text = today.read_text()
-    assert "#### Council responses" in text or "Answers: London Borough of Harrow" in text
-    assert "Answers: London Borough of Harrow: Children's services inspection (published 4 March 2025), 134 days later" in text
+    assert "  - It answers “London Borough of Harrow: Children's services inspection”, published 4 March 2025, 134 days later." in text
     # on 1 August 2025 the upheld charging decision of 20 March had no answer for 134 days;
     # the decision not upheld is not flagged
     code, out, err = monitor.run("digest", "--date", "2025-08-01")
     assert code == 0, err
     text = (monitor.data_dir / "digests" / "2025-08-01.md").read_text()
-    assert "## Findings without a council answer" in text
-    assert "**London Borough of Harrow (24 999 001): Upheld** (ombudsman-harrow), published 20 March 2025: no council paper has referred to it in 134 days" in text
+    assert "No answer yet from the council to the March 2025 Ombudsman decision." in text
+    assert "## Findings the council has not answered" in text
+    assert (
+        "- The Ombudsman: “London Borough of Harrow (24 999 001): Upheld”, published 20 March 2025. "
+        "No council paper has referred to it in 134 days." in text
+    )
+    assert "ombudsman-harrow" not in text
     assert "23 001 002" not in text
     html = (monitor.data_dir / "digests" / "2025-08-01.html").read_text()
-    assert "<h2>Findings without a council answer</h2>" in html
+    assert "<h2>Findings the council has not answered</h2>" in html

@@ -151,16 +151,17 @@ def test_two_days_of_a_publisher(kind, server, mail, tmp_path):
     assert len(mail.messages) == 1
     assert mail.messages[0]["to"] == ["watchdog@example.org"]
     subject, text, html = message_parts(mail.messages[0]["data"])
-    assert subject.startswith(f"[{site.publisher}] ")
+    # the verdict first: in the subject (at most 100 characters) and as the first line
+    assert site.publisher in subject and len(subject) <= 100, subject
+    assert text.splitlines()[0] == site.new.sentence
     assert site.new.quote in " ".join(text.split())
-    assert f"Document: {site.new.url}" in text
+    assert f": {site.new.url}\n" in text.replace("\r\n", "\n")
     assert f'href="{site.new.url.replace("&", "&amp;")}"' in html
     deliveries = monitor.json("deliveries")
     assert len(deliveries) == 1
     assert (deliveries[0]["status"], deliveries[0]["attempts"], deliveries[0]["last_error"]) == ("sent", 1, None)
     assert sorted(deliveries[0]["event_ids"]) == urgent_ids
     assert deliveries[0]["subject"] == subject
-    assert site.new.title in subject or site.new.title[:60] in subject
 
     # the digest and the feed carry the new report
     day = datetime.now(UTC).date().isoformat()
@@ -169,14 +170,13 @@ def test_two_days_of_a_publisher(kind, server, mail, tmp_path):
     md = (monitor.data_dir / "digests" / f"{day}.md").read_text(encoding="utf-8")
     digest_html = (monitor.data_dir / "digests" / f"{day}.html").read_text(encoding="utf-8")
     assert site.new.url in md and site.new.url.replace("&", "&amp;") in digest_html
-    assert site.new.title.replace("'", "&#39;") in digest_html
-    for baseline_title in set(site.baseline.values()) - {site.new.title}:
-        # info events (the baseline) stay out of the digest
-        assert baseline_title.replace("'", "&#39;") not in digest_html
+    assert f"- **{site.new.sentence}**" in md.replace("\\", "")
+    # info events (the baseline) stay out of the digest: the new report is its one document
+    assert md.count("\n- **") == 1
     entries = feed_entries(monitor.data_dir / "feed.xml")
     ours = [e for e in entries if e["link"] == site.new.url]
     assert len(ours) == len([e for e in today if e["severity"] != "info"])
-    assert any(site.new.title in e["title"] for e in ours)
+    assert subject in [e["title"] for e in ours]
 
     # a further pass: nothing new, nothing sent again
     run_pass(monitor, site)
@@ -226,7 +226,7 @@ def test_smtp_down_then_recovering_sends_once(server, tmp_path):
         assert (sent["id"], sent["status"], sent["attempts"], sent["last_error"]) == (pending["id"], "sent", 3, None)
         assert sorted(sent["event_ids"]) == urgent_ids
         subject, text, _ = message_parts(mail.messages[0]["data"])
-        assert subject.startswith("[Ofsted] ")
+        assert subject == "Harrow: Ofsted judged children's services inadequate (was good)"
         assert site.new.quote in " ".join(text.split())
         run_pass(monitor, site)
         assert len(mail.messages) == 1
@@ -322,17 +322,18 @@ def _alert_subject(site: Site, mail: MailCatcher, tmp_path: Path) -> str:
 
 @pytest.mark.parametrize(
     "build,expected",
-    [(ofsted_site, "[Ofsted] London Borough of Harrow: "), (cqc_site, "[CQC] Elmgrove House: ")],
+    [(ofsted_site, "Harrow: Ofsted "), (cqc_site, "Elmgrove House: CQC ")],
     ids=["ofsted", "cqc"],
 )
 def test_alert_subject_names_the_provider_not_its_id(build, expected, server, mail, tmp_path):
     subject = _alert_subject(build(server), mail, tmp_path)
     assert subject.startswith(expected), subject
+    assert "80499" not in subject and "1-4000000001" not in subject
 
 
-def test_alert_subject_keeps_the_overall_grade(server, mail, tmp_path):
+def test_alert_subject_leads_with_the_overall_grade(server, mail, tmp_path):
     subject = _alert_subject(ofsted_site(server), mail, tmp_path)
-    assert "Overall: Good -> Inadequate" in subject, subject
+    assert subject == "Harrow: Ofsted judged children's services inadequate (was good)", subject
 
 
 def test_a_reissued_report_with_new_grades_is_a_rating_change(server, mail, tmp_path):
@@ -379,5 +380,7 @@ def test_digest_email_goes_to_the_recipients(server, mail, tmp_path):
     assert "digest emailed to" in out
     assert len(mail.messages) == alerts + 1
     subject, text, html = message_parts(mail.messages[-1]["data"])
-    assert subject.startswith("[report-monitor] Daily digest")
-    assert "Children's services inspection" in text and "services inspection" in html
+    day = datetime.now(UTC).date()
+    assert subject.startswith(f"Digest for {day.day} {day:%B %Y}: Ofsted published Harrow's children's services inspection")
+    assert len(subject) <= 100
+    assert site.new.sentence in text and "Harrow&#39;s children&#39;s services" in html

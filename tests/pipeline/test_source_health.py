@@ -115,7 +115,10 @@ def test_three_failing_passes_give_one_alert_email_and_recovery_is_told_once(sit
     message = capture.messages[0]
     assert message["To"] == "watchdog@example.org"
     body = message.get_body(("plain",)).get_content()
-    assert "council-reports" in body
+    # said in words, without the source's config name or the raw error
+    assert body.startswith("The monitor could not reach the web page (3 times in a row).")
+    assert "council-reports" not in body and "HTTP 500" not in body
+    assert "`monitor status`" in body
     row = source_row(monitor)
     assert (row.health, row.consecutive_failures, row.failure_alerted) == ("failing", 5, 1)
 

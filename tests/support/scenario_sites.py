@@ -106,6 +106,8 @@ class Expected:
     rating_changes: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: a sentence that must be quoted in the email
     quote: str = ""
+    #: the verdict sentence the alert email, the digest and the feed tell the report with
+    sentence: str = ""
     #: meta keys and values the new_document event must carry
     meta: dict[str, Any] = field(default_factory=dict)
 
@@ -115,7 +117,7 @@ class Site:
     """A publisher's fake site over two days, and what the monitor should make of it."""
 
     kind: str
-    publisher: str  # the label alert subjects start with: "[Ofsted] ..."
+    publisher: str  # the publisher's label, as alert subjects name it: "Harrow: Ofsted judged ..."
     server: PublisherServer
     source_yaml: str
     day1: Callable[[], None]
@@ -295,6 +297,7 @@ def ofsted_site(server: PublisherServer) -> Site:
             },
             rating_changes={k: ("good", "inadequate") for k in GOOD},
             quote="Leaders have not acted on known risks and management oversight is inadequate.",
+            sentence="Ofsted judged Harrow's children's services inadequate overall (good in 2022), published 1 August 2025.",
             meta={
                 "provider": name,
                 "urn": "80499",
@@ -430,6 +433,7 @@ def cqc_site(server: PublisherServer) -> Site:
                 "well-led": ("good", "inadequate"),
             },
             quote="We served a warning notice on the provider for the breach of regulation 12.",
+            sentence="The CQC judged Elmgrove House inadequate overall (good in 2021), published 2 July 2025.",
             meta={
                 "location_id": CQC_LOCATION,
                 "location_name": "Elmgrove House",
@@ -571,6 +575,10 @@ def lgsco_site(server: PublisherServer, day1_decisions: list[Decision] | None = 
             kind="decision",
             phrases={"fault causing injustice": ("urgent", 1, {1})},
             quote="I found fault causing injustice to Miss Y.",
+            sentence=(
+                "The Ombudsman upheld a complaint against Harrow (24 012 792), decided 28 July 2025: Miss Y complains the "
+                "Council did not properly investigate injuries her child suffered in foster care."
+            ),
             meta={
                 "authority": "London Borough of Harrow",
                 "reference": "24 012 792",
@@ -709,6 +717,7 @@ def moderngov_site(server: PublisherServer) -> Site:
             kind="report",
             phrases={"inadequate": ("urgent", 1, {2}), "improvement notice": ("urgent", 1, {2})},
             quote="The Department for Education has issued an improvement notice to the council.",
+            sentence="Council committees published “Children's Services - Ofsted Action Plan” for Cabinet on 9 March 2026.",
             meta={
                 "committee_id": 249,
                 "committee": "Cabinet",
@@ -798,6 +807,7 @@ def govuk_site(server: PublisherServer, new_title: str = "Improvement notice iss
             phrases={"inadequate": ("urgent", 1, {1}), "improvement notice": ("urgent", 2, {1})},
             quote="It follows an Ofsted report that judged the overall effectiveness of children's social care services "
             "provided by London Borough of Harrow as inadequate.",
+            sentence=f"GOV.UK published “{new_title}” on 20 June 2025.",
             meta={
                 "content_path": f"/government/publications/{new[0]}",
                 "document_type": "decision",

@@ -19,6 +19,17 @@ AREA_SEND_SCALE = (
     ("widespread and/or systemic failings", "written statement of action required", "insufficient progress"),
 )
 
+#: the judgements as the report's grade table names them, shortened for a line of an email
+FIELD_LABELS = {
+    "overall": "Overall effectiveness",
+    "impact_of_leaders": "Impact of leaders",
+    "help_and_protection": "Help and protection",
+    "in_care": "Children in care",
+    "care_leavers": "Care leavers",
+    "in_care_and_care_leavers": "Children in care and care leavers",
+    "area_send_outcome": "Area SEND outcome",
+}
+
 #: topic -> what only a council paper's mention of that kind of Ofsted finding says
 TOPICS = {
     "ofsted-ilacs": (
@@ -59,6 +70,8 @@ PROFILES = (
         verdicts="judgements",
         scale=GRADE_SCALE,
         field_scales={"area_send_outcome": AREA_SEND_SCALE},
+
+        field_labels=FIELD_LABELS,
         topics=TOPICS,
         topic_rule="monitor.sources.ofsted.profile:topic_of",
         headline="monitor.sources.ofsted.headline:headline",
@@ -77,6 +90,7 @@ PROFILES = (
         order=1,
         verdicts="judgements",
         scale=GRADE_SCALE,
+        field_labels=FIELD_LABELS,
     ),
     Profile(
         kind="ofsted_peers",
