@@ -1,7 +1,8 @@
 """The scenario record the site tests build from: every scenario publisher on one local
 server, run through the real `monitor` command for three passes (baseline; one new report
 each; an Ofsted report reissued with a new grade while the Ombudsman's listing breaks), then
-`monitor site`. The GOV.UK notice's title is hostile, to prove the site escapes it."""
+`monitor site`. The GOV.UK notice's title is hostile, to prove the site escapes it. The
+council's action plan answers the 2025 inspection and the notice (`response` events)."""
 
 from __future__ import annotations
 
@@ -39,7 +40,10 @@ def build_record(tmp: Path) -> Record:
         for site in sites.values():
             env.update(site.env)
         yaml = "".join(site.source_yaml + ("    recheck_days: 0\n" if kind == "ofsted" else "") for kind, site in sites.items())
-        monitor = Monitor(tmp, config_yaml(yaml))
+        # answers are looked for over 400 days, so March 2026's action plan answers August
+        # 2025's inspection and June 2025's improvement notice (the findings' pages show it)
+        config = config_yaml(yaml).replace("settings:\n", "settings:\n  responses:\n    window_days: 400\n", 1)
+        monitor = Monitor(tmp, config)
         for day in ("day1", "day2"):
             for site in sites.values():
                 getattr(site, day)()
