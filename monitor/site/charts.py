@@ -208,8 +208,8 @@ class Stacked:
 
 def stacked_hbar_chart(bars: list[Stacked], title: str, max_value: float) -> Markup:
     """Horizontal bars of parts, the label above each bar so a narrow screen keeps it legible."""
-    bar_w, row = 300, 44
-    width, height = bar_w + 150, 10 + row * len(bars)
+    bar_w, row = 260, 44
+    width, height = bar_w + 120, 10 + row * len(bars)
     desc = "; ".join(f"{b.label}: {b.text}" for b in bars)
     out = _open(width, height, title, desc, "hbar")
     for i, bar in enumerate(bars):
