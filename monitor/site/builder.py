@@ -148,7 +148,8 @@ def _timeline_pages(env: Environment, data: SiteData, out: Path, ctx: pages.Cont
     chosen = [*filters["years"]]
     for publisher in filters["publishers"]:
         chosen.append({**publisher, "title": f"Published by {publisher['name']}"})
-        chosen += publisher["kinds"]
+        if len(publisher["kinds"]) > 1:  # one kind alone is its publisher's page
+            chosen += publisher["kinds"]
     for choice in chosen:
         name = choice["path"].split("/", 1)[1]
         html = template.render(root="../", years=pages.timeline(choice["docs"], ctx), nav=nav, current=choice, **common)

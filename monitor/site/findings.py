@@ -139,7 +139,8 @@ def statuses(data: SiteData, today: date) -> dict[int, FindingStatus]:
         expects = finding_of(_source_of(data, doc), doc).expects_answer  # type: ignore[arg-type]
         council = council_about(doc)
         is_ours = not ours or council is None or council in ours
-        got = answers.get((doc.source, doc.key), [])
+        # as of the build: a site built for an earlier day does not know of later answers
+        got = [a for a in answers.get((doc.source, doc.key), []) if a.answered is None or a.answered <= today]
         unanswered = None
         published = doc.published
         if not got and expects and is_ours and published is not None:

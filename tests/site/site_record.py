@@ -6,6 +6,8 @@ council's action plan answers the 2025 inspection and the notice (`response` eve
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,8 @@ from typing import Any
 from harness import Monitor
 from publisher_server import PublisherServer
 from scenario_sites import GOOD, INADEQUATE, PDF, SITES, Site, config_yaml, govuk_site, ilacs_report
+
+from monitor.store import Store
 
 HOSTILE = "<script>alert(1)</script>"
 HOSTILE_TITLE = f"Improvement notice issued to {HOSTILE}: June 2025"
@@ -59,3 +63,13 @@ def build_record(tmp: Path) -> Record:
         code, site_out, err = monitor.run("site", "--out", str(tmp / "site"))
         assert code == 0, site_out + err
         return Record(monitor, sites, tmp / "site", monitor.documents(), monitor.events(), site_out)
+
+
+@contextmanager
+def opened_store(record: Record) -> Iterator[Store]:
+    """The record's store, as `monitor site` opens it (the SQLite file in its data folder)."""
+    store = Store(f"sqlite:///{record.monitor.data_dir / 'monitor.db'}", record.monitor.data_dir)
+    try:
+        yield store
+    finally:
+        store.close()
