@@ -437,7 +437,8 @@ def _quotes(doc: SiteDocument, said: Said) -> tuple[list[dict[str, Any]], list[s
         for q in e.details.get("quotes") or []:
             if not isinstance(q, dict):
                 continue
-            text = " ".join(str(q.get("text", "")).split())
+            # a list's bullet is layout, not words
+            text = " ".join(str(q.get("text", "")).split()).lstrip("◼▪•●■-–* ")
             if not _SENTENCE_END.search(text):
                 continue
             # the sentence that holds the phrase, unless the page says it already

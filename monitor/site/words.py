@@ -172,6 +172,11 @@ def judgements(doc: SiteDocument, previous: SiteDocument | None) -> list[Judgeme
         elif previous is not None and name in before:
             year = previous.when.year
             was = f"also {grade_text(value)} in {year}" if _same(before[name], value) else f"was {grade_text(before[name])} in {year}"
+        elif previous is not None:
+            # judged together with another field before ("in_care_and_care_leavers" in 2020)
+            combined = next((k for k in before if name in k.split("_and_")), None)
+            if combined:
+                was = f"{field_label(combined).lower()} together: {grade_text(before[combined])} in {previous.when.year}"
         label = "Decision" if name == profile.verdicts else field_label(name)
         out.append(Judgement(name, label, value, level_css(profile, value, name), was, sources.get(name)))
     return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from site_record import HOSTILE_TITLE, REISSUE_SENTENCE, REISSUED, Record, build
 
 from monitor.site import charts
 from monitor.site.builder import build_from_data
-from monitor.site.data import SiteDocument, council_of, document_slug, load
+from monitor.site.data import SiteData, SiteDocument, SiteSource, SiteVersion, council_of, document_slug, load
 
 
 @pytest.fixture(scope="module")
@@ -78,10 +78,10 @@ def test_overview_shows_current_grades_with_dates(record):
     ]
     rows = [[text_of(td) for td in tr.findall("td")] for tr in harrow.xpath(".//table[caption[contains(., 'Ombudsman')]]/tbody/tr")]
     assert rows == [
-        ["28 July 2025", "London Borough of Harrow (24 012 792): Upheld Ombudsman · Decision", "Upheld", "No answer found"],
-        ["12 June 2025", "London Borough of Harrow (25 001 412): Upheld Ombudsman · Decision", "Upheld", "No answer found"],
-        ["2 May 2025", "London Borough of Harrow (25 000 118): Closed after initial enquiries Ombudsman · Decision", "Closed after initial enquiries", "No answer expected"],
-        ["14 March 2025", "London Borough of Harrow (24 006 077): Not upheld Ombudsman · Decision", "Not upheld", "No answer expected"],
+        ["28 July 2025", "London Borough of Harrow (24 012 792): Upheld", "Upheld", "No answer found"],
+        ["12 June 2025", "London Borough of Harrow (25 001 412): Upheld", "Upheld", "No answer found"],
+        ["2 May 2025", "London Borough of Harrow (25 000 118): Closed after initial enquiries", "Closed after initial enquiries", "No answer expected"],
+        ["14 March 2025", "London Borough of Harrow (24 006 077): Not upheld", "Not upheld", "No answer expected"],
     ]
     # an upheld complaint is red, one not upheld green, one closed unexamined grey
     badges = [b.get("class") for b in harrow.xpath(".//table[caption[contains(., 'Ombudsman')]]//span[contains(@class, 'grade')]")]
@@ -374,9 +374,10 @@ def contrast(a: str, b: str) -> float:
 def test_colours_meet_wcag_aa_contrast():
     css = (Path(__file__).parents[2] / "monitor" / "site" / "static" / "site.css").read_text(encoding="utf-8")
     var = dict(re.findall(r"--([a-z]+):\s*(#[0-9a-f]{6})", css))
-    for fg in ("fg", "muted", "link", "good", "outstanding", "ri", "inadequate"):
+    for fg in ("fg", "muted", "link", "good", "outstanding", "ri", "inadequate", "worst", "neutral"):
         assert contrast(var[fg], var["bg"]) >= 4.5, fg
-    for badge in ("good", "outstanding", "ri", "inadequate", "muted"):
+        assert contrast(var[fg], var["soft"]) >= 4.5 or fg not in ("fg", "muted", "link"), fg  # the filter box
+    for badge in ("good", "outstanding", "ri", "inadequate", "muted", "worst", "neutral"):
         assert contrast("#ffffff", var[badge]) >= 4.5, badge  # white text on the grade badges
 
 
@@ -391,3 +392,48 @@ def test_build_is_timed(record):
     seconds = float(re.search(r", ([0-9.]+) s\n", record.site_output).group(1))
     assert 0 < seconds < 30
     assert datetime.now(UTC).year >= 2025
+
+
+def _one_report(tmp_path: Path, meta: dict, kind: str = "ofsted", title: str = "London Borough of Harrow: Children's services inspection") -> lhtml.HtmlElement:
+    """The page of one document built from data made here (no store): how a verdict's source
+    is shown, for readers that record one."""
+    blob = tmp_path / "blob.pdf"
+    blob.write_bytes(b"%PDF-1.4 made here")
+    sha = "ab" * 32
+    source = SiteSource("harrow-x", kind, "ok", None, datetime(2025, 3, 5), None, None, 0)
+    doc = SiteDocument(1, "harrow-x", kind, "k1", "https://files.example/v1/file/1", title, "inspection", date(2025, 3, 4),
+                       datetime(2025, 3, 5, 9, 0), "ok", meta, "harrow-x-k1")
+    doc.versions.append(SiteVersion(1, 1, datetime(2025, 3, 5, 9, 0), sha, "blobs/x", "application/pdf", 2048, ["page one", "page two"], None, meta))
+    build_from_data(SiteData([source], [doc], []), tmp_path / "site", lambda _sha: blob, built_at=datetime(2025, 3, 6, tzinfo=UTC))
+    return lhtml.fromstring((tmp_path / "site" / "documents" / "harrow-x-k1.html").read_bytes())
+
+
+def test_a_verdict_is_shown_with_the_page_and_row_it_was_read_from(tmp_path):
+    meta = {
+        "local_authority": "Harrow",
+        "judgements": {"overall": "inadequate", "impact_of_leaders": "requires improvement", "care_leavers": "inadequate"},
+        "verdict_sources": {
+            "overall": {"page": 1, "text": "Overall effectiveness Inadequate"},
+            "care_leavers": {"page": 1, "text": "The experiences and progress of care leavers Inadequate"},
+        },
+    }
+    root = _one_report(tmp_path, meta)
+    assert text_of(root.find_class("verdict-sentence")[0]) == (
+        "Ofsted's children's services inspection of Harrow: inadequate overall. Published 4 March 2025.")
+    where = root.xpath("//div[@class='verdict']/p[@class='where']")[0]
+    assert text_of(where) == "Where it says so: page 1: “Overall effectiveness Inadequate”"
+    assert where.find("a").get("href") == f"../files/ab/{'ab' * 32}.pdf#page=1"
+    grades = [text_of(li) for li in root.xpath("//ul[@class='judgements']/li")]
+    # a judgement without a recorded source is shown without one
+    assert grades == ["Impact of leaders: Requires improvement",
+                      "Care leavers: Inadequate — page 1: “The experiences and progress of care leavers Inadequate”"]
+
+
+def test_a_decision_read_from_structured_data_links_the_data(tmp_path):
+    meta = {"authority": "London Borough of Harrow", "decision": "Upheld", "decision_date": "2025-03-04", "category": "Housing",
+            "verdict_sources": {"decision": {"url": "https://publisher.example/api/decisions/1", "field": "outcome"}}}
+    root = _one_report(tmp_path, meta, kind="lgsco", title="London Borough of Harrow (24 000 001): Upheld")
+    assert text_of(root.find_class("verdict-sentence")[0]) == "The Ombudsman upheld a complaint about Harrow (housing). Decided 4 March 2025."
+    where = root.xpath("//div[@class='verdict']/p[@class='where']")[0]
+    assert text_of(where) == "Where it says so: the publisher's data"
+    assert where.find("a").get("href") == "https://publisher.example/api/decisions/1"
