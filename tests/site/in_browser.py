@@ -30,8 +30,8 @@ AXE_VERSION = "4.14.1"
 #: virtual time the wrapper gets: axe runs some hundreds of rules on the page
 BUDGET_MS = "20000"
 
-PROBE = """<script src="{root}axe.min.js"></script>
-<script>
+AXE_TAG = '<script src="{root}axe.min.js"></script>'
+PROBE = """<script>
 window.addEventListener("load", function () {
   var html = document.documentElement;
   var out = {scrollWidth: html.scrollWidth, innerWidth: window.innerWidth, wide: []};
@@ -40,8 +40,9 @@ window.addEventListener("load", function () {
     var box = el.getBoundingClientRect();
     if (box.right > window.innerWidth + 1 && out.wide.length < 5) out.wide.push(el.tagName + "." + el.className + " " + Math.round(box.right));
   });
-  axe.run(document, {resultTypes: ["violations"]}).then(function (result) {
-    out.violations = result.violations.map(function (v) {
+  var run = window.axe ? window.axe.run(document, {resultTypes: ["violations"]}) : Promise.resolve(null);
+  run.then(function (result) {
+    out.violations = result && result.violations.map(function (v) {
       return {id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(function (n) { return n.target.join(" "); })};
     });
     html.setAttribute("data-checked", JSON.stringify(out));
@@ -105,16 +106,19 @@ def _dump(url: str) -> str:
 class Checker:
     """A copy of a built site, served on loopback, whose pages can be checked one by one."""
 
-    def __init__(self, site: Path, work: Path, axe: Path):
+    def __init__(self, site: Path, work: Path, axe: Path | None = None):
         self.root = work / "site"
+        self.axe = axe is not None
         shutil.copytree(site, self.root)
-        shutil.copyfile(axe, self.root / "axe.min.js")
+        if axe is not None:
+            shutil.copyfile(axe, self.root / "axe.min.js")
 
     def check(self, rel: str, width: int) -> dict[str, Any]:
-        """{scrollWidth, innerWidth, wide, violations} of the page at `rel` in a frame `width` px wide."""
-        page = self.root / rel
+        """{scrollWidth, innerWidth, wide, violations} of the page at `rel` in a frame `width` px
+        wide; violations is None when the checker has no axe."""
+        page = self.root / rel.split("?")[0]
         depth = rel.count("/")
-        probe = PROBE.replace("{root}", "../" * depth)
+        probe = (AXE_TAG if self.axe else "").replace("{root}", "../" * depth) + PROBE
         raw = page.read_text(encoding="utf-8")
         if "data-checked" not in raw:
             page.write_text(raw.replace("</body>", probe + "</body>"), encoding="utf-8")

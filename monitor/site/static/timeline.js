@@ -67,7 +67,27 @@
     status.textContent = shown + " publication" + (shown === 1 ? "" : "s") + " shown";
   }
 
+  function remember() {
+    // the choice in the address, so it can be shared (not from file://, where browsers refuse)
+    if (!window.history || window.location.protocol === "file:") return;
+    var query = fields.filter(function (f) { return selects[f.name].value; })
+      .map(function (f) { return f.name + "=" + encodeURIComponent(selects[f.name].value); }).join("&");
+    window.history.replaceState(null, "", query ? "?" + query : window.location.pathname);
+  }
+
   form.addEventListener("submit", function (event) { event.preventDefault(); });
+  form.addEventListener("change", remember);
   holder.appendChild(form);
   holder.appendChild(status);
+  // timeline.html?publisher=ombudsman&year=2025 opens with those chosen
+  var params = new URLSearchParams(window.location.search);
+  var chosen = false;
+  fields.forEach(function (field) {
+    var wanted = params.get(field.name);
+    if (wanted && selects[field.name].querySelector('option[value="' + wanted.replace(/"/g, "") + '"]')) {
+      selects[field.name].value = wanted;
+      chosen = true;
+    }
+  });
+  if (chosen) apply();
 })();
