@@ -64,7 +64,7 @@ def _open(width: int, height: int, title: str, desc: str, prefix: str) -> list[s
 def bar_chart(bars: list[Bar], title: str, max_value: float, axis: list[tuple[float, str]] | None = None) -> Markup:
     """Vertical bars with their value written on each and their label under it."""
     width = max(360, 90 * len(bars) + 160)
-    height, top, bottom, left = 260, 20, 60, 150
+    height, top, bottom, left = 260, 20, 60, 170
     plot = height - top - bottom
     desc = "; ".join(f"{b.label}: {b.text}" for b in bars)
     out = _open(width, height, title, desc, "bar")

@@ -200,23 +200,24 @@ def test_timeline_filters_in_place_with_javascript(record):
     assert text_of(dom.xpath("//div[@id='live-filter']/p[@role='status']")[0]) == "4 publications shown"
 
 
+#: name -> (page, height at 1280 px, height at 390 px): each as tall as its page
 SHOTS = {
-    "site-overview": "index.html",
-    "site-document": _doc("harrow-ofsted", "50270419"),
-    "site-finding": _finding("harrow-ombudsman", "24 012 792"),
+    "site-overview": ("index.html", 2000, 4400),
+    "site-document": (_doc("harrow-ofsted", "50270419"), 1000, 1900),
+    "site-finding": (_finding("harrow-ofsted", "50270419"), 800, 1500),
 }
 
 
 def test_screenshots_of_the_harrow_story_at_desktop_and_phone_widths(tmp_path_factory):
     """The docs' screenshots (docs/site-*.png): the Harrow story's overview, its 2025
-    inspection and an unanswered Ombudsman finding, at 1280 and 390 px. Written to docs/ when
-    MONITOR_SITE_SCREENSHOTS names that folder."""
+    inspection and that inspection's finding page with the council's answer, at 1280 and 390
+    px. Written to docs/ when MONITOR_SITE_SCREENSHOTS names that folder."""
     chromium_or_skip()
     _, out = story_site(tmp_path_factory.mktemp("story"))
     target = os.environ.get("MONITOR_SITE_SCREENSHOTS")
     shots = tmp_path_factory.mktemp("shots")
-    for name, rel in SHOTS.items():
-        for width, height, suffix in ((1280, 2000, ""), (390, 2400, "-390")):
+    for name, (rel, tall, phone) in SHOTS.items():
+        for width, height, suffix in ((1280, tall, ""), (390, phone, "-390")):
             shot = screenshot((out / rel).as_uri(), shots / f"{name}{suffix}.png", width, height)
             raw = shot.read_bytes()
             assert raw[:8] == b"\x89PNG\r\n\x1a\n"
