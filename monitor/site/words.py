@@ -23,7 +23,7 @@ FIELD_WORDS = {
     "area_send_outcome": "Area SEND outcome",
 }
 #: words written in capitals wherever they appear in a label
-ACRONYMS = {"send", "jtai", "cqc", "ilacs", "dfe", "nhs", "gov.uk"}
+ACRONYMS = {"send", "jtai", "ilacs", "dfe", "nhs", "gov.uk"}
 _PAREN_DATE = re.compile(r"\s*\((?:\d{1,2} )?[A-Z][a-z]+ \d{4}\)")
 
 
