@@ -109,6 +109,7 @@ def search_index(data: SiteData) -> dict[str, Any]:
                 "url": pages.doc_link(doc),
                 "publisher": publisher_label(doc.source_kind),
                 "date": doc.when.isoformat(),
+                "when": day(doc.when),
                 "chunks": chunks,
             }
         )

@@ -412,12 +412,12 @@ def problem_sentence(source: SiteSource, documents_noun: str) -> str:
     publisher = profile_of(source.kind).sentence_name
     reason = HEALTH_WORDS.get(source.health)
     why = f" ({reason})" if reason else ""
+    generic = documents_noun == "publications"
     if source.last_ok_at is None:
-        return f"We have not yet been able to read {possessive(publisher)} site{why}; its {documents_noun} are missing here."
-    return (
-        f"We have not been able to read {possessive(publisher)} site since {day(source.last_ok_at)}{why}; "
-        f"{documents_noun} published since then may be missing here."
-    )
+        missing = "what it publishes is" if generic else f"its {documents_noun} are"
+        return f"We have not yet been able to read {possessive(publisher)} site{why}; {missing} missing here."
+    since = "anything published since then" if generic else f"{documents_noun} published since then"
+    return f"We have not been able to read {possessive(publisher)} site since {day(source.last_ok_at)}{why}; {since} may be missing here."
 
 
 def plural(noun: str) -> str:
