@@ -225,7 +225,8 @@ def card(doc: SiteDocument, ctx: Context, root: str) -> dict[str, Any]:
         "title": doc.title,
         "link": doc_link(doc),
         "sentence": sentence,
-        "grades": judgement_rows(found, stated, ctx, doc, root),
+        # where each grade is read is for the document's own page: the overview stays short
+        "grades": [{**row, "where": None, "where_href": None} for row in judgement_rows(found, stated, ctx, doc, root)],
         "finding": finding_cell(doc, ctx),
     }
 
