@@ -74,8 +74,6 @@ class Profile:
     overview: Overview = "none"
     #: for "grades": the meta key that tells inspected bodies apart ("urn", "location_id")
     overview_key: str = ""
-    #: what the overview calls one of its documents ("report"); empty: the document's own kind
-    document_word: str = ""
     #: charts the site draws from this kind's documents (names in monitor/site/charts.py)
     charts: tuple[str, ...] = ()
     #: "module:function" (peer_context event details) -> the sentence an alert carries

@@ -18,8 +18,10 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from monitor.deliver.labels import publisher_label
+from monitor.responses import role_of
 from monitor.site import pages
 from monitor.site.data import SiteData, load
+from monitor.site.words import day
 
 HERE = Path(__file__).parent
 SITE_NAME = "report-monitor"
@@ -107,18 +109,52 @@ def search_index(data: SiteData) -> dict[str, Any]:
                 "url": pages.doc_link(doc),
                 "publisher": publisher_label(doc.source_kind),
                 "date": doc.when.isoformat(),
+                "when": day(doc.when),
                 "chunks": chunks,
             }
         )
     return {"documents": documents}
 
 
-def _document_pages(env: Environment, data: SiteData, out: Path, copies: dict[str, str], common: dict[str, Any]) -> set[str]:
+def _document_pages(env: Environment, data: SiteData, out: Path, ctx: pages.Context, common: dict[str, Any]) -> set[str]:
     template = env.get_template("document.html.j2")
     written = set()
     for doc in data.documents:
         name = f"{doc.slug}.html"
-        write_text(out / "documents" / name, template.render(d=pages.document_view(doc, copies), root="../", **common))
+        write_text(out / "documents" / name, template.render(d=pages.document_view(doc, ctx), root="../", **common))
+        written.add(name)
+    return written
+
+
+def _finding_pages(env: Environment, out: Path, ctx: pages.Context, common: dict[str, Any]) -> set[str]:
+    """findings/<slug>.html: one page per finding, with the council's answers."""
+    template = env.get_template("finding.html.j2")
+    written = set()
+    for status in ctx.statuses.values():
+        name = f"{status.doc.slug}.html"
+        write_text(out / "findings" / name, template.render(f=pages.finding_view(status, ctx), root="../", **common))
+        written.add(name)
+    write_text(out / "findings.html", env.get_template("findings.html.j2").render(rows=pages.findings_index(ctx), root="", **common))
+    return written
+
+
+def _timeline_pages(env: Environment, data: SiteData, out: Path, ctx: pages.Context, common: dict[str, Any]) -> set[str]:
+    """timeline.html and a page per filter under timeline/ (publisher, publisher and kind,
+    year), so the timeline filters without JavaScript; timeline.js only enhances it."""
+    template = env.get_template("timeline.html.j2")
+    filters = pages.timeline_filters(data)
+    nav = {"publishers": filters["publishers"], "years": filters["years"]}
+    write_text(out / "timeline.html", template.render(root="", years=pages.timeline(data.documents, ctx), nav=nav, current=None, **common))
+    written = set()
+    chosen = [*filters["years"]]
+    for publisher in filters["publishers"]:
+        chosen.append({**publisher, "title": f"Published by {publisher['name']}"})
+        if len(publisher["kinds"]) > 1:  # one kind alone is its publisher's page
+            chosen += publisher["kinds"]
+    for choice in chosen:
+        name = choice["path"].split("/", 1)[1]
+        html = template.render(root="../", years=pages.timeline(choice["docs"], ctx), nav=nav, current=choice, **common)
+        write_text(out / "timeline" / name, html)
         written.add(name)
     return written
 
@@ -137,19 +173,23 @@ def build_from_data(data: SiteData, out: Path, blob_path: Callable[[str], Path],
     built_at = built_at or datetime.now(UTC)
     out.mkdir(parents=True, exist_ok=True)
     env = environment()
-    common = {"site_name": SITE_NAME, "built_at": built_at.strftime("%Y-%m-%d %H:%M UTC")}
+    common = {"site_name": SITE_NAME, "built_at": f"{day(built_at)}, {built_at:%H:%M} UTC"}
     copies = copy_blobs(data, blob_path, out)
-    write_text(out / "index.html", env.get_template("index.html.j2").render(root="", **pages.overview(data, built_at), site_name=SITE_NAME))
-    write_text(out / "timeline.html", env.get_template("timeline.html.j2").render(root="", years=pages.timeline(data), **common))
+    ctx = pages.context(data, built_at, copies)
+    write_text(out / "index.html", env.get_template("index.html.j2").render(root="", **pages.overview(data, ctx), **common))
     write_text(out / "search.html", env.get_template("search.html.j2").render(root="", **common))
     # "</" cannot end the script early: JSON escapes "/" after "<" here
     index_json = json.dumps(search_index(data), ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     write_text(out / "search-index.js", f"window.MONITOR_SEARCH = {index_json};\n")
-    for name in ("site.css", "search.js"):
+    for name in ("site.css", "search.js", "timeline.js"):
         write_text(out / name, resources.files("monitor.site").joinpath("static", name).read_text(encoding="utf-8"))
-    written = _document_pages(env, data, out, copies, common)
+    written = _document_pages(env, data, out, ctx, common)
     _remove_stale(out / "documents", written)
-    return SiteBuild(out, len(data.documents), len(written) + 3, len(copies), time.perf_counter() - started)
+    found = _finding_pages(env, out, ctx, common)
+    _remove_stale(out / "findings", found)
+    filtered = _timeline_pages(env, data, out, ctx, common)
+    _remove_stale(out / "timeline", filtered)
+    return SiteBuild(out, len(data.documents), len(written) + len(found) + len(filtered) + 5, len(copies), time.perf_counter() - started)
 
 
 def default_out(config: Any) -> Path:
@@ -162,5 +202,7 @@ def build_site(config: Any, store: Any, out: Path | None = None) -> SiteBuild:
     out = Path(out) if out is not None else default_out(config)
     with store.session() as session:
         data = load(session)
+    # a source's `role:` in the configuration overrides its kind's (monitor/responses.py)
+    data.roles = {s.name: role_of(config, s.name, s.kind) for s in data.sources}
     return build_from_data(data, out, store.blobs.path_for)
 

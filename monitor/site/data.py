@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from monitor.sources import profile_of
 from monitor.store.models import DocumentRow, EventRow, SourceRow, VersionRow
 
 #: the grades in their order, best first, for sorting and for chart heights
@@ -109,6 +110,13 @@ class SiteData:
     sources: list[SiteSource]
     documents: list[SiteDocument]
     events: list[SiteEvent]
+    #: source name -> what its documents are to the council: "finding", "answer" or "none"
+    #: (the source's `role:` in the configuration, else its kind's profile)
+    roles: dict[str, str] = field(default_factory=dict)
+
+    def role_of(self, doc: SiteDocument) -> str:
+        """The role of a document's source."""
+        return self.roles.get(doc.source) or profile_of(doc.source_kind).role
 
 
 def council_of(meta: dict[str, Any]) -> str | None:

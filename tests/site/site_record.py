@@ -1,10 +1,13 @@
 """The scenario record the site tests build from: every scenario publisher on one local
 server, run through the real `monitor` command for three passes (baseline; one new report
 each; an Ofsted report reissued with a new grade while the Ombudsman's listing breaks), then
-`monitor site`. The GOV.UK notice's title is hostile, to prove the site escapes it."""
+`monitor site`. The GOV.UK notice's title is hostile, to prove the site escapes it. The
+council's action plan answers the 2025 inspection and the notice (`response` events)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +15,8 @@ from typing import Any
 from harness import Monitor
 from publisher_server import PublisherServer
 from scenario_sites import GOOD, INADEQUATE, PDF, SITES, Site, config_yaml, govuk_site, ilacs_report
+
+from monitor.store import Store
 
 HOSTILE = "<script>alert(1)</script>"
 HOSTILE_TITLE = f"Improvement notice issued to {HOSTILE}: June 2025"
@@ -39,7 +44,10 @@ def build_record(tmp: Path) -> Record:
         for site in sites.values():
             env.update(site.env)
         yaml = "".join(site.source_yaml + ("    recheck_days: 0\n" if kind == "ofsted" else "") for kind, site in sites.items())
-        monitor = Monitor(tmp, config_yaml(yaml))
+        # answers are looked for over 400 days, so March 2026's action plan answers August
+        # 2025's inspection and June 2025's improvement notice (the findings' pages show it)
+        config = config_yaml(yaml).replace("settings:\n", "settings:\n  responses:\n    window_days: 400\n", 1)
+        monitor = Monitor(tmp, config)
         for day in ("day1", "day2"):
             for site in sites.values():
                 getattr(site, day)()
@@ -55,3 +63,13 @@ def build_record(tmp: Path) -> Record:
         code, site_out, err = monitor.run("site", "--out", str(tmp / "site"))
         assert code == 0, site_out + err
         return Record(monitor, sites, tmp / "site", monitor.documents(), monitor.events(), site_out)
+
+
+@contextmanager
+def opened_store(record: Record) -> Iterator[Store]:
+    """The record's store, as `monitor site` opens it (the SQLite file in its data folder)."""
+    store = Store(f"sqlite:///{record.monitor.data_dir / 'monitor.db'}", record.monitor.data_dir)
+    try:
+        yield store
+    finally:
+        store.close()

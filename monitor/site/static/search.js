@@ -80,7 +80,7 @@
       li.appendChild(h);
       var where = document.createElement("p");
       where.className = "when";
-      where.textContent = hit.doc.publisher + ", " + (hit.doc.date || "undated") + " · version " + hit.version + " · page " + hit.page;
+      where.textContent = hit.doc.publisher + ", " + (hit.doc.when || hit.doc.date || "undated") + " · version " + hit.version + " · page " + hit.page;
       li.appendChild(where);
       li.appendChild(snippet(hit.text, hit.folded, hit.needle));
       list.appendChild(li);

@@ -35,7 +35,6 @@ PROFILES = (
         graded_headline=True,
         overview="grades",
         overview_key="location_id",
-        document_word="report",
         charts=("quality_statements",),
     ),
     Profile(
