@@ -60,6 +60,9 @@ class ResponseSettings(BaseModel):
     window_days: int = Field(180, ge=1)
     #: a finding with no answer after this many days is flagged in the digest
     unanswered_days: int = Field(90, ge=1)
+    #: an answer is expected within this many days of a finding's publication: an older
+    #: finding nobody answered is the record, not a gap (`monitor responses --all` shows it)
+    horizon_days: int = Field(365, ge=1)
 
 
 class Settings(BaseModel):
