@@ -57,12 +57,12 @@ def cmd_run(args: argparse.Namespace) -> int:
             store.close()
     offline = _offline_after(result, pipeline.http)
     print(offline or format_summary(result))
-    if offline and (result.deliveries_sent or result.delivery_errors):
+    if offline and (result.deliveries_sent or result.delivery_errors or result.channel_sent or result.channel_errors):
         print(format_deliveries(result).strip())
     if args.fail_only_if_all:
         return EXIT_FAILED if result.all_failed else EXIT_OK
     # an alert that could not be sent is a failure too: cron and systemd must notice
-    return EXIT_FAILED if result.any_failed or result.delivery_errors else EXIT_OK
+    return EXIT_FAILED if result.any_failed or result.delivery_errors or result.channel_errors else EXIT_OK
 
 
 def _offline(chosen) -> bool:  # type: ignore[no-untyped-def]
@@ -168,6 +168,10 @@ def format_deliveries(result) -> str:  # type: ignore[no-untyped-def]
         text += f"\n\n{result.deliveries_sent} alert email(s) sent."
     for err in result.delivery_errors:
         text += f"\n\nAlert email not sent (will retry next pass): {err}"
+    if result.channel_sent:
+        text += f"\n\n{result.channel_sent} alert message(s) sent to chat channels."
+    for err in result.channel_errors:
+        text += f"\n\nAlert not sent to {err} (will retry next pass)"
     return text
 
 

@@ -248,6 +248,10 @@ def _document_lines(events: list[dict[str, Any]]) -> tuple[str, list[str], str |
         lines.append("It was removed from the publisher's site (we keep our copy).")
     verdicts = verdict_of(profile, meta_of(new[0])) if new else {}
     headline = None
+    top = headline_verdict(verdicts, profile) if verdicts else None
+    if top:
+        # the headline judgement first
+        verdicts = {top[0]: verdicts[top[0]], **{k: v for k, v in verdicts.items() if k != top[0]}}
     # each judgement once, its change on the same line
     for name, grade in verdicts.items():
         change = changes.pop(name, None)
@@ -255,14 +259,14 @@ def _document_lines(events: list[dict[str, Any]]) -> tuple[str, list[str], str |
         lines.append(f"{field_label(name)}: {_grade(grade)}{was}")
     for name, change in changes.items():
         lines.append(f"{field_label(name)}: {_grade(change.get('to'))} (was {_grade(change.get('from'))})")
-    top = headline_verdict(verdicts, profile) if verdicts else None
     if top:
         change = next((e.get("details") for e in by_type.get("rating_change", []) if (e.get("details") or {}).get("field") == top[0]), None)
         headline = f"{field_label(top[0]).lower()} {_grade(top[1])}" + (f" (was {_grade(change.get('from'))})" if change else "")
     elif by_type.get("rating_change"):
         details = by_type["rating_change"][0].get("details") or {}
         headline = f"{field_label(str(details.get('field'))).lower()} {_grade(details.get('to'))} (was {_grade(details.get('from'))})"
-    quotes = _quotes(events)
+    # a graded document's grades are its headline: its phrase matches are mostly grade-table rows
+    quotes = _quotes(events, phrases=not verdicts and not changes and not by_type.get("rating_change"))
     lines.extend(f"“{q['text']}” (page {q['page']})" for q in quotes)
     link = next((safe_url(e.get("url")) for e in events if safe_url(e.get("url"))), None)
     if link:
@@ -270,21 +274,26 @@ def _document_lines(events: list[dict[str, Any]]) -> tuple[str, list[str], str |
     return heading, lines, headline
 
 
-def _quotes(events: list[dict[str, Any]], limit: int = 2) -> list[dict[str, Any]]:
-    """The document's own headline sentences, else the sentences a watched phrase was found
-    in; each once, at most `limit`."""
+#: a grade written with a capital after other words: a row of a grade table, not prose
+_TABLE_ROW = re.compile(r"\s(?:Outstanding|Good|Requires improvement|Inadequate)\b")
+
+
+def _quotes(events: list[dict[str, Any]], limit: int = 2, *, phrases: bool = True) -> list[dict[str, Any]]:
+    """The document's own headline sentences, then (when `phrases`) the sentences a watched
+    phrase was found in, never a grade table's row; each once, at most `limit`."""
     from monitor.deliver.labels import meta_of, one_line
 
     found: list[dict[str, Any]] = []
     sources = [meta_of(e).get("headline") or (e.get("details") or {}).get("headline") for e in events]
-    sources += [(e.get("details") or {}).get("quotes") for e in events if e.get("type") == "phrase_match"]
+    if phrases:
+        sources += [(e.get("details") or {}).get("quotes") for e in events if e.get("type") == "phrase_match"]
     seen: set[str] = set()
     for entries in sources:
         for entry in entries or []:
             if not isinstance(entry, dict):
                 continue
             text, page = one_line(entry.get("text"), 300), entry.get("page")
-            if text and isinstance(page, int) and text not in seen:
+            if text and isinstance(page, int) and text not in seen and not _TABLE_ROW.search(text):
                 seen.add(text)
                 found.append({"text": text, "page": page})
             if len(found) >= limit:
