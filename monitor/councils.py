@@ -51,7 +51,10 @@ _NOT_NAMES = {"the", "a", "this", "that", "our", "your", "each", "every", "any",
 
 def core_name(name: str) -> str:
     """A council's name folded to its core: "London Borough of Harrow" -> "harrow"."""
-    text = " ".join(str(name).replace("’", "'").split())
+    text = str(name).replace("’", "'")
+    if " " not in text.strip():
+        text = text.replace("-", " ")  # a slug: "london-borough-of-harrow"
+    text = " ".join(text.split())
     text = _PREFIX.sub("", text)
     text = _SUFFIX.sub("", text)
     return text.casefold().strip()

@@ -82,16 +82,23 @@ def compile_query(
     ctes = []
     for leaf, name in names.items():
         params[f"q_{name}"] = leaf_query(leaf)
-        ctes.append(f"{name} AS ({leaf_sql(name, f'q_{name}', wanted_of[leaf])})")
-    matched = _Compiler(names).versions(node)
-    ctes.append(f"matched AS ({matched})")
+        # MATERIALIZED: SQLite would otherwise fold a table used once into the outer query,
+        # where FTS5's bm25() cannot run; each leaf is computed once either way
+        ctes.append(f"{name} AS MATERIALIZED ({leaf_sql(name, f'q_{name}', wanted_of[leaf])})")
+    # a word, a phrase or words joined by OR only: every page holding one is a hit, and the
+    # versions need no separate test (nor the engine a second pass over the leaf's rows)
+    simple = isinstance(node, Match) or (isinstance(node, Or) and all(isinstance(p, Match) for p in node.parts))
+    condition = "1 = 1"
+    if not simple:
+        ctes.append(f"matched AS ({_Compiler(names).versions(node)})")
+        condition = "h.v IN (SELECT v FROM matched)"
     wanted = " UNION ALL ".join(f"SELECT v, p, sc FROM {names[leaf]}" for leaf, yes in wanted_of.items() if yes)
     sql = (
         "WITH " + ", ".join(ctes) + " "
         # one row per leaf and page, so count(*) is how many wanted leaves the page holds
         f"SELECT h.v, h.p, sum(h.sc) AS score, count(*) AS terms FROM ({wanted}) AS h "
         "JOIN version v ON v.id = h.v JOIN document d ON d.id = v.document_id JOIN source s ON s.id = d.source_id "
-        f"WHERE h.v IN (SELECT v FROM matched){where} "
+        f"WHERE {condition}{where} "
         "GROUP BY h.v, h.p ORDER BY terms DESC, score DESC, h.v DESC, h.p LIMIT :limit"
     )
     return sql, params

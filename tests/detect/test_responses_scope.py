@@ -96,6 +96,7 @@ def test_council_names():
     assert core_name("London Borough of Harrow") == core_name("Harrow Council") == core_name("Harrow") == "harrow"
     assert core_name("Royal Borough of Kingston upon Thames") == "kingston upon thames"
     assert core_name("City of York Council") == "york" and core_name("Kent County Council") == "kent"
+    assert core_name("london-borough-of-harrow") == "harrow"  # a slug, as lgsco_performance's council
     assert named_in("Improvement notice issued to Halton Borough Council: February 2025") == {"halton"}
     assert named_in("Improvement notice issued to London Borough of Havering: March 2024") == {"havering"}
     assert named_in("Improvement notice issued to Cheshire East Council: May 2024") == {"cheshire east"}
