@@ -15,7 +15,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from monitor.deliver.settings import DigestSettings, EmailSettings
+from monitor.deliver.channels import URL_SHAPE, channels_of
+from monitor.deliver.settings import DigestSettings, EmailSettings, smtp_password
 from monitor.detect.phrases import PhraseRule
 from monitor.errors import ConfigError
 from monitor.http.types import DEFAULT_USER_AGENT, HttpSettings
@@ -60,6 +61,9 @@ class ResponseSettings(BaseModel):
     window_days: int = Field(180, ge=1)
     #: a finding with no answer after this many days is flagged in the digest
     unanswered_days: int = Field(90, ge=1)
+    #: an answer is expected within this many days of a finding's publication: an older
+    #: finding nobody answered is the record, not a gap (`monitor responses --all` shows it)
+    horizon_days: int = Field(365, ge=1)
 
 
 class Settings(BaseModel):
@@ -90,9 +94,23 @@ class Settings(BaseModel):
     phrases: list[PhraseRule] | None = None
     digest: DigestSettings = DigestSettings()
     responses: ResponseSettings = ResponseSettings()
+    #: chat and push channels for urgent alerts, as Apprise URLs whose secrets are `${NAME}`
+    #: references to environment variables (docs/CHANNELS.md)
+    notify: list[str] = []
     feed_size: int = Field(50, ge=1)
     feed_title: str = "report-monitor"
     feed_link: str = "https://example.invalid/report-monitor"
+
+    @field_validator("notify")
+    @classmethod
+    def _channel_urls(cls, value: list[str]) -> list[str]:
+        for url in value:
+            if not URL_SHAPE.match(url):
+                raise ValueError(
+                    f"{url!r} is not a channel URL: expected an Apprise URL such as "
+                    "tgram://${MONITOR_TELEGRAM_TOKEN}/CHAT_ID or json://host/path (see docs/CHANNELS.md)"
+                )
+        return value
 
     def http_settings(self) -> HttpSettings:
         """The HTTP client's settings."""
@@ -186,6 +204,47 @@ class Config:
                 return src
         known = ", ".join(s.name for s in self.sources) or "none"
         raise ConfigError(f"{self.path}: no source named {name!r} (sources: {known})")
+
+
+# -- what check-config and doctor warn about ---------------------------------------------
+
+#: words that only a user agent nobody edited holds
+_PLACEHOLDER = re.compile(r"your contact|contact email here|set settings\.user_agent|example\.(?:org|com|invalid)", re.I)
+
+
+def placeholder_user_agent(user_agent: str) -> bool:
+    """Whether `user_agent` is still the shipped placeholder (or names no way to reach anyone)."""
+    if user_agent == DEFAULT_USER_AGENT or _PLACEHOLDER.search(user_agent):
+        return True
+    return "@" not in user_agent and "http" not in user_agent
+
+
+def setup_warnings(settings: Settings) -> list[str]:
+    """What a person setting the monitor up must know: alerts with nowhere to go, a
+    placeholder user agent, a channel or mail login that cannot work as configured."""
+    warnings = []
+    if settings.email is None and not settings.notify:
+        warnings.append(
+            "urgent alerts go nowhere: neither email (settings.email) nor a chat channel (settings.notify) "
+            "is set up, so alerts are only stored (see docs/CHANNELS.md)"
+        )
+    if settings.email is not None and settings.email.username and not smtp_password():
+        warnings.append(
+            "settings.email has a username but MONITOR_SMTP_PASSWORD is not set: the mail server will refuse the alerts"
+        )
+    for index, channel in enumerate(channels_of(settings)):
+        missing = channel.missing()
+        if missing:
+            warnings.append(
+                f"settings.notify[{index}]: {', '.join(missing)} is not set in the environment: "
+                "alerts cannot be sent to this channel"
+            )
+    if placeholder_user_agent(settings.user_agent):
+        warnings.append(
+            "settings.user_agent still holds its placeholder: put your group's name and a contact email in it, "
+            "or publishers may block the monitor"
+        )
+    return warnings
 
 
 # -- locating errors in the YAML ---------------------------------------------------------
@@ -346,5 +405,6 @@ def parse_config(text: str, config_path: Path) -> Config:
 
     data_dir = resolve_data_dir()
     database_url = os.environ.get("MONITOR_DATABASE_URL") or f"sqlite:///{(data_dir / 'monitor.db').resolve()}"
+    warnings.extend(setup_warnings(settings))
     config = Config(config_path, settings, sources, data_dir, database_url, warnings)
     return config

@@ -5,6 +5,11 @@ papers, news pages and feeds) is read for references to the *findings* the monit
 (inspections, assessments, decisions, notices). Each link is one `response` event on the
 answer, with the sentences that make it (rules in monitor/detect/mentions.py). A finding
 that has no answer after `settings.responses.unanswered_days` is flagged in the digest.
+
+`monitor responses` lists the findings about the council the configuration watches (never
+another council's notice found by a national search: monitor/councils.py) that are still
+waiting for an answer, within `settings.responses.horizon_days` of their publication, and
+every finding that was answered.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from monitor.councils import about_watched, configured, stated_by
 from monitor.dates import iso_day
 from monitor.detect.mentions import Finding, Topics, link_answer
 from monitor.detect.verdicts import verdict_of
@@ -162,9 +168,28 @@ def link_new_answers(config: Config, store: Store, since: datetime) -> int:
     return recorded
 
 
-def responses_report(config: Config, store: Store, today: date | None = None) -> list[dict[str, Any]]:
-    """Each finding with the council papers that answered it (`monitor responses --json`)."""
+def watched_councils(config: Config, session: Session) -> set[str]:
+    """Core names of the councils this configuration watches: named in its sources' settings,
+    or stated in the meta of the documents its finding sources stored (monitor/councils.py)."""
+    names = configured(src.settings for src in config.sources)
+    rows = session.execute(select(DocumentRow.meta, SourceRow.name, SourceRow.kind).join(SourceRow)).all()
+    for meta, name, kind in rows:
+        if role_of(config, name, kind) == "finding":
+            names |= stated_by(meta or {})
+    return names
+
+
+def responses_report(
+    config: Config, store: Store, today: date | None = None, *, everything: bool = False
+) -> list[dict[str, Any]]:
+    """Each finding about the watched council with the council papers that answered it
+    (`monitor responses --json`).
+
+    A finding nobody answered is listed while an answer is still expected: published within
+    `settings.responses.horizon_days` (or undated); `everything` lists older ones too, with
+    `unanswered_days` None and `expects_answer` false. An answered finding is always listed."""
     today = today or utcnow().date()
+    horizon = config.settings.responses.horizon_days
     out: list[dict[str, Any]] = []
     with store.session() as session:
         events = session.scalars(
@@ -183,11 +208,20 @@ def responses_report(config: Config, store: Store, today: date | None = None) ->
                     "days_after": (event.details or {}).get("days_after"),
                 }
             )
-        for finding in sorted(_findings(session, config), key=lambda f: (f.published or date.min, f.key), reverse=True):
+        watched = watched_councils(config, session)
+        rows = session.execute(select(DocumentRow, SourceRow).join(SourceRow)).all()
+        about = {
+            doc.id: about_watched(doc.title or "", doc.meta or {}, watched)
+            for doc, src in rows
+            if role_of(config, src.name, src.kind) == "finding"
+        }
+        findings = [f for f in _findings(session, config) if about.get(f.id, True)]
+        for finding in sorted(findings, key=lambda f: (f.published or date.min, f.key), reverse=True):
             responses = sorted(answered.get((finding.source, finding.key), []), key=lambda r: r["published"] or "")
-            unanswered = None
-            if not responses and finding.published:
-                unanswered = (today - finding.published).days
+            age = (today - finding.published).days if finding.published else None
+            expected = age is None or age <= horizon
+            if not responses and not expected and not everything:
+                continue
             out.append(
                 {
                     "finding": {
@@ -197,20 +231,22 @@ def responses_report(config: Config, store: Store, today: date | None = None) ->
                         "published": finding.published.isoformat() if finding.published else None,
                     },
                     "responses": responses,
-                    "unanswered_days": unanswered,
-                    "expects_answer": finding.expects_answer,
+                    "unanswered_days": max(0, age) if age is not None and not responses and expected else None,
+                    "expects_answer": finding.expects_answer and expected,
                 }
             )
     return out
 
 
-def overdue(report: list[dict[str, Any]], unanswered_days: int, horizon_days: int = 365) -> list[dict[str, Any]]:
-    """Findings that expect an answer and have none after `unanswered_days`, published
-    within `horizon_days` (older ones are the record, not news)."""
+def overdue(report: list[dict[str, Any]], unanswered_days: int, horizon_days: int | None = None) -> list[dict[str, Any]]:
+    """Findings that expect an answer and have none after `unanswered_days` (the report
+    already leaves out those past `settings.responses.horizon_days`; `horizon_days` cuts
+    shorter still)."""
     return [
         row
         for row in report
         if row.get("expects_answer")
         and row["unanswered_days"] is not None
-        and unanswered_days <= row["unanswered_days"] <= horizon_days
+        and unanswered_days <= row["unanswered_days"]
+        and (horizon_days is None or row["unanswered_days"] <= horizon_days)
     ]

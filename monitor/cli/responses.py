@@ -8,12 +8,22 @@ from collections.abc import Callable
 from monitor.cli.common import EXIT_OK, open_session, print_json, table, today_override
 
 
+def _unanswered(row: dict) -> str:
+    """What a finding without an answer is waiting for, in words."""
+    age = row["unanswered_days"]
+    if row["expects_answer"]:
+        return "no answer yet" + (f" ({age} days)" if age is not None else "")
+    if age is None and row["finding"]["published"]:
+        return "no answer (no longer expected)"
+    return "no answer (none asked for)"
+
+
 def cmd_responses(args: argparse.Namespace) -> int:
     """List findings, their answers and the days each took; unanswered ones with their age."""
     from monitor.responses import responses_report
 
     with open_session(args) as (config, store, _session):
-        report = responses_report(config, store, today=today_override())
+        report = responses_report(config, store, today=today_override(), everything=args.all)
     if args.source:
         report = [r for r in report if r["finding"]["source"] == args.source]
     if args.unanswered:
@@ -22,15 +32,14 @@ def cmd_responses(args: argparse.Namespace) -> int:
         print_json(report)
         return EXIT_OK
     if not report:
-        print("no findings stored yet")
+        print("no findings waiting for an answer" + ("" if args.all else " (--all adds older ones)"))
         return EXIT_OK
     rows = []
     for row in report:
         finding = row["finding"]
         first = [finding["source"], (finding["title"] or "")[:50], finding["published"] or ""]
         if not row["responses"]:
-            age = row["unanswered_days"]
-            rows.append([*first, "no answer yet" + (f" ({age} days)" if age is not None else ""), ""])
+            rows.append([*first, _unanswered(row), ""])
         for i, response in enumerate(row["responses"]):
             days = response["days_after"]
             rows.append([*(first if i == 0 else ["", "", ""]), (response["title"] or "")[:50], "" if days is None else str(days)])
@@ -43,4 +52,9 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     p = add("responses", cmd_responses, "Show each finding with the council papers that answered it and the days it took.")
     p.add_argument("--source", metavar="NAME", help="only findings of this source")
     p.add_argument("--unanswered", action="store_true", help="only findings nobody has answered yet")
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="also findings older than settings.responses.horizon_days (365) that nobody answered",
+    )
     p.add_argument("--json", action="store_true")

@@ -35,6 +35,17 @@ def _reindex(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _when(hit: dict) -> str:
+    """"published 4 March 2025", or when the publisher gave no date, when we stored it."""
+    from datetime import date
+
+    from monitor.deliver.labels import format_day
+
+    if hit.get("published"):
+        return "published " + format_day(date.fromisoformat(hit["published"]))
+    return "no publication date (stored " + format_day(date.fromisoformat(hit["fetched_at"][:10])) + ")"
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     """Search every stored version's text; print the best pages with a quote of each."""
     from monitor.search import QueryError, search
@@ -65,7 +76,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     for hit in data:
         others = f" (same text in v{', v'.join(map(str, hit['versions'][1:]))})" if len(hit["versions"]) > 1 else ""
         print(f"{hit['title'] or hit['key']}  [{hit['source']}]")
-        print(f"  version {hit['version']} of {hit['fetched_at'][:10]}{others}, page {hit['page']}")
+        print(f"  {_when(hit)}, page {hit['page']}, version {hit['version']}{others}")
         print(f"  {hit['snippet']}")
         print(f"  stored copy: {hit['url']}")
         print(f"  publisher:   {hit['source_url']}\n")

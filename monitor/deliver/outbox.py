@@ -1,16 +1,19 @@
-"""The outbox: urgent events become email deliveries, sent at the end of the pass that
-found them, each exactly once.
+"""The outbox: urgent events become deliveries, one per channel (email, and each chat
+channel of `settings.notify`), sent at the end of the pass that found them, each exactly once.
 
-A delivery row is committed (pending) before any SMTP traffic; it is marked sent only after
-the server accepted the message. A crash before acceptance leaves it pending, so the next
-pass sends it; a crash in the instant between acceptance and the commit is the one window in
-which a message can go out twice (docs/RELIABILITY.md). Every message carries a stable
-Message-ID, so mail clients fold such a duplicate.
+A delivery row is committed (pending) before any traffic; it is marked sent only after the
+server accepted the message (the SMTP server, or the chat service answering 2xx through
+Apprise). A crash before acceptance leaves it pending, so the next pass sends it; a crash in
+the instant between acceptance and the commit is the one window in which a message can go
+out twice (docs/RELIABILITY.md). Every email carries a stable Message-ID, so mail clients
+fold such a duplicate. An event is queued once per channel: a channel added later gets the
+urgent events of the last QUEUE_WINDOW, not the whole history.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -36,34 +39,48 @@ QUEUE_WINDOW = timedelta(days=2)
 EMAIL = "email"
 
 
-def enqueue_urgent(store: Store, config: Config) -> int | None:
-    """Put every urgent event not yet queued into one pending email delivery; its id."""
-    if config.settings.email is None:
-        return None
-    with store.session() as session:
-        queued = select(delivery_event.c.event_id)
-        events = session.scalars(
-            select(EventRow)
-            .where(
-                EventRow.severity == "urgent",
-                EventRow.id.not_in(queued),
-                EventRow.created_at >= utcnow() - QUEUE_WINDOW,
+def _targets(config: Config) -> list[tuple[str, Callable[[], str]]]:
+    """(channel, who it reaches) for email and every chat channel; the second is computed
+    only when a row is made (a chat channel's label loads Apprise)."""
+    from monitor.deliver.channels import channels_of
+
+    targets: list[tuple[str, Callable[[], str]]] = []
+    email = config.settings.email
+    if email is not None:
+        targets.append((EMAIL, lambda: ", ".join(email.recipients)))
+    for channel in channels_of(config.settings):
+        targets.append((channel.ident, channel.label))
+    return targets
+
+
+def enqueue_urgent(store: Store, config: Config) -> list[int]:
+    """Put every urgent event not yet queued for a channel into one pending delivery for
+    that channel; the ids of the deliveries made."""
+    made = []
+    for channel, recipient in _targets(config):
+        with store.session() as session:
+            queued = (
+                select(delivery_event.c.event_id)
+                .join(DeliveryRow, DeliveryRow.id == delivery_event.c.delivery_id)
+                .where(DeliveryRow.channel == channel)
             )
-            .order_by(EventRow.id)
-        ).all()
-        if not events:
-            return None
-        delivery = DeliveryRow(
-            channel=EMAIL,
-            recipient=", ".join(config.settings.email.recipients),
-            status="pending",
-            attempts=0,
-            created_at=utcnow(),
-        )
-        delivery.events = list(events)
-        session.add(delivery)
-        session.flush()
-        return delivery.id
+            events = session.scalars(
+                select(EventRow)
+                .where(
+                    EventRow.severity == "urgent",
+                    EventRow.id.not_in(queued),
+                    EventRow.created_at >= utcnow() - QUEUE_WINDOW,
+                )
+                .order_by(EventRow.id)
+            ).all()
+            if not events:
+                continue
+            delivery = DeliveryRow(channel=channel, recipient=recipient(), status="pending", attempts=0, created_at=utcnow())
+            delivery.events = list(events)
+            session.add(delivery)
+            session.flush()
+            made.append(delivery.id)
+    return made
 
 
 def send_pending(store: Store, config: Config) -> tuple[int, list[str]]:
@@ -118,6 +135,56 @@ def send_pending(store: Store, config: Config) -> tuple[int, list[str]]:
             delivery.subject = str(message["Subject"] or "")
             delivery.last_error = None
         sent += 1
+    return sent, errors
+
+
+def send_pending_channels(store: Store, config: Config) -> tuple[int, list[str]]:
+    """Try every pending delivery of each configured chat channel once; (sent count, errors
+    as "<channel>: <why>", with no secret in them)."""
+    from monitor.deliver.channels import ChannelError, channel_message, channels_of, send
+
+    sent, errors = 0, []
+    for channel in channels_of(config.settings):
+        with store.session() as session:
+            pending = [
+                (row.id, row.recipient)
+                for row in session.scalars(
+                    select(DeliveryRow)
+                    .where(DeliveryRow.channel == channel.ident, DeliveryRow.status == "pending")
+                    .order_by(DeliveryRow.id)
+                )
+            ]
+        for delivery_id, recipient in pending:
+            with store.session() as session:
+                delivery = session.get(DeliveryRow, delivery_id)
+                rows = _events_of(session, delivery)
+                events = [event_json(e) for e in rows]
+                context = [event_json(e) for e in _context_of(session, rows)]
+                about = {row.source.name: source_about(session, row.source) for row in rows if row.document_id is None}
+                # counted before the attempt: a crash mid-send still shows it was tried
+                delivery.attempts += 1
+                attempt = delivery.attempts
+            title = ""
+            try:
+                title, body = channel_message(events, context=context, about={k: v for k, v in about.items() if v})
+                send(channel, title, body, urgent=True)
+            except Exception as exc:  # noqa: BLE001 - any failure leaves the delivery pending
+                error = channel.redact(str(exc) if isinstance(exc, ChannelError) else f"{type(exc).__name__}: {exc}")
+                errors.append(f"{recipient}: {error}")
+                with store.session() as session:
+                    delivery = session.get(DeliveryRow, delivery_id)
+                    delivery.last_error = error
+                    if attempt >= MAX_ATTEMPTS:
+                        delivery.status = "failed"
+                log.warning("alert %s to %s not sent (attempt %d): %s", delivery_id, recipient, attempt, error)
+                continue
+            with store.session() as session:
+                delivery = session.get(DeliveryRow, delivery_id)
+                delivery.status = "sent"
+                delivery.sent_at = utcnow()
+                delivery.subject = title
+                delivery.last_error = None
+            sent += 1
     return sent, errors
 
 
@@ -187,6 +254,7 @@ def deliver_after_pass(config: Config, store: Store, result: PassResult) -> None
     """What every pass ends with: queue and send urgent alerts, refresh feed and digest."""
     enqueue_urgent(store, config)
     result.deliveries_sent, result.delivery_errors = send_pending(store, config)
+    result.channel_sent, result.channel_errors = send_pending_channels(store, config)
     try:
         refresh_outputs(store, config)
     except Exception as exc:  # noqa: BLE001 - a digest bug must not fail the pass

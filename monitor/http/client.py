@@ -2,10 +2,11 @@
 
 It identifies itself, keeps at least `per_host_delay` seconds between requests to one host
 (sources on different hosts run in parallel), honours robots.txt, retries with exponential
-backoff on 429/5xx/connection errors (respecting Retry-After), makes conditional requests
-from remembered ETag/Last-Modified, streams downloads under a size cap and an overall
-deadline, and refuses any scheme but http/https and any host outside a source's allow-list,
-redirects included.
+backoff on 429/5xx/connection errors (respecting Retry-After; never when a host name does not
+resolve or the network is down: monitor/http/reach.py), makes conditional requests from
+remembered ETag/Last-Modified, streams downloads under a size cap and an overall deadline,
+and refuses any scheme but http/https and any host outside a source's allow-list, redirects
+included.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from monitor.http.body import (
 )
 from monitor.http.body import iter_body as _iter_body  # noqa: F401 - the old private name
 from monitor.http.policy import check_url, gave_up, retry_delay
+from monitor.http.reach import HostUnreachable, unreachable
 from monitor.http.robots import ROBOTS_MAX_BYTES, ROBOTS_TTL
 from monitor.http.types import (
     DEFAULT_USER_AGENT,
@@ -68,6 +70,13 @@ class _HostState:
     robots: urllib.robotparser.RobotFileParser | None = None
     robots_loaded: bool = False
     robots_loaded_at: float = float("-inf")
+    #: the host's name did not resolve (or its network is down) this recently: fail at once
+    unreachable: HostUnreachable | None = None
+    unreachable_at: float = float("-inf")
+
+
+#: a host found unreachable is not looked up again for this long (one pass, usually)
+UNREACHABLE_MEMORY = 120.0
 
 
 def _head(response: Response) -> bytes:
@@ -100,6 +109,10 @@ class HttpClient:
         self._local = threading.local()
         self.records: list[RequestRecord] = []
         self._records_lock = threading.Lock()
+        #: hosts that answered at least once (any HTTP status), and hosts found unreachable
+        #: (name -> True for a DNS failure): `monitor run` tells an offline machine from a site down
+        self.answered_hosts: set[str] = set()
+        self.unreachable_hosts: dict[str, bool] = {}
 
     # -- public -------------------------------------------------------------------------
 
@@ -238,8 +251,15 @@ class HttpClient:
                     state.last_request = self._clock()
             self._record(RequestRecord(robots_url, resp.status_code, started, len(body), bool(headers)))
         except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
-            log.info("robots.txt at %s unreachable (%s); assuming allowed", robots_url, exc)
+            error = unreachable(robots_url, exc) if isinstance(exc, requests.RequestException) else None
+            if error is not None:
+                # the request itself will fail at once and say why; no line of its own here
+                self._mark_unreachable(robots_url, state, error)
+                log.debug("robots.txt at %s: %s", robots_url, error.reason)
+            else:
+                log.info("robots.txt at %s unreachable (%s); assuming allowed", robots_url, exc)
             return http_robots.allow_all(robots_url)
+        self.answered_hosts.add(urlsplit(robots_url).hostname or "")
         status = resp.status_code
         if status == 304 and cached is not None and cached.body is not None:
             body, status = cached.body, 200
@@ -249,6 +269,18 @@ class HttpClient:
                 entry.last_modified = resp.headers.get("Last-Modified") or cached.last_modified
             self.cache.remember(robots_url, entry)
         return http_robots.parse(robots_url, status, body)
+
+    def _mark_unreachable(self, url: str, state: _HostState, error: HostUnreachable) -> None:
+        state.unreachable, state.unreachable_at = error, self._clock()
+        with self._records_lock:
+            self.unreachable_hosts[urlsplit(url).hostname or url] = error.dns
+
+    def _still_unreachable(self, url: str, state: _HostState) -> HostUnreachable | None:
+        """The host's recent DNS (or network) failure, restated for this URL, if any."""
+        known = state.unreachable
+        if known is None or self._clock() - state.unreachable_at > UNREACHABLE_MEMORY:
+            return None
+        return HostUnreachable(url, known.reason, dns=known.dns)
 
     def _record(self, record: RequestRecord) -> None:
         with self._records_lock:
@@ -290,6 +322,8 @@ class HttpClient:
         for _hop in range(self.settings.max_redirects + 1):
             check_url(current, allowed)
             state = self._host(current)
+            if (known := self._still_unreachable(current, state)) is not None:
+                raise known
             with state.lock:
                 self._wait_turn(state)
                 started = self._clock()
@@ -304,7 +338,12 @@ class HttpClient:
                     )
                 except requests.RequestException as exc:
                     self._record(RequestRecord(current, None, started, 0, conditional))
+                    if (error := unreachable(current, exc)) is not None:
+                        # waiting will not make a name resolve: no retry, no backoff
+                        self._mark_unreachable(current, state, error)
+                        raise error from exc
                     raise Retryable(f"connection failed: {connection_reason(exc, self.settings.connect_timeout, self.settings.timeout)}") from exc
+                self.answered_hosts.add(urlsplit(current).hostname or "")
                 try:
                     if resp.is_redirect or resp.status_code in (301, 302, 303, 307, 308):
                         location = resp.headers.get("Location")

@@ -41,10 +41,60 @@ def run_checks(config_path: str | os.PathLike | None, *, min_free_gb: float = 1.
     checks.append(check_data_dir(config.data_dir))
     checks.append(check_disk(config.data_dir, min_free_gb))
     checks.append(check_database(config.database_url))
+    checks.append(check_alerts(config.settings))
+    checks.append(check_user_agent(config.settings.user_agent))
+    checks.extend(check_channels(config.settings))
     if network:
         if config.settings.email is not None:
             checks.append(check_smtp(config.settings.email))
         checks.extend(check_sources(config))
+    return checks
+
+
+def check_alerts(settings) -> Check:  # type: ignore[no-untyped-def]
+    """Urgent alerts have somewhere to go: email or at least one chat channel."""
+    places = []
+    if settings.email is not None:
+        places.append(f"email to {len(settings.email.recipients)} recipient(s)")
+    if settings.notify:
+        places.append(f"{len(settings.notify)} chat channel(s)")
+    if not places:
+        return Check(
+            "alerts",
+            WARN,
+            "no email and no chat channel: urgent alerts go nowhere, they are only stored",
+            "set up settings.email or settings.notify (docs/CHANNELS.md), then `monitor send-test`",
+        )
+    return Check("alerts", OK, " and ".join(places))
+
+
+def check_user_agent(user_agent: str) -> Check:
+    """The user agent names the group and a contact, not the shipped placeholder."""
+    from monitor.config import placeholder_user_agent
+
+    if placeholder_user_agent(user_agent):
+        return Check(
+            "user agent",
+            WARN,
+            "still the placeholder: publishers cannot tell who is asking",
+            "put your group's name and a contact email in settings.user_agent",
+        )
+    return Check("user agent", OK, user_agent[:80])
+
+
+def check_channels(settings) -> list[Check]:  # type: ignore[no-untyped-def]
+    """Each chat channel can be used as configured (its variables set, a URL Apprise knows);
+    nothing is sent (`monitor send-test` sends)."""
+    from monitor.deliver.channels import channels_of
+
+    checks = []
+    for index, channel in enumerate(channels_of(settings)):
+        name = f"channel {index + 1}"
+        problem = channel.problem()
+        if problem:
+            checks.append(Check(name, FAIL, f"{channel.url.split('://', 1)[0]}://…: {problem}", "see docs/CHANNELS.md"))
+        else:
+            checks.append(Check(name, OK, f"{channel.label()} (`monitor send-test` sends a test)"))
     return checks
 
 
@@ -174,6 +224,7 @@ def check_sources(config) -> list[Check]:  # type: ignore[no-untyped-def]
     settings.respect_robots = True  # asked even when the config says otherwise: the user should know
     http = HttpClient(settings)
     checks = []
+    dns_failed = 0
     for src in config.sources:
         if not src.common.enabled:
             continue
@@ -187,7 +238,17 @@ def check_sources(config) -> list[Check]:  # type: ignore[no-untyped-def]
         robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
         allowed = http.allowed_by_robots(url)
         answered = [r for r in http.records if r.url == robots_url and r.status is not None]
-        if not answered:
+        if http.unreachable_hosts.get(parts.hostname or ""):
+            dns_failed += 1
+            checks.append(
+                Check(
+                    name,
+                    FAIL,
+                    f"{parts.netloc}: the name does not resolve",
+                    "check the address in sources.yaml, and this machine's network and DNS",
+                )
+            )
+        elif not answered:
             checks.append(
                 Check(name, FAIL, f"{parts.netloc} did not answer", "check the machine's network and DNS, or the site may be down")
             )
@@ -211,4 +272,14 @@ def check_sources(config) -> list[Check]:  # type: ignore[no-untyped-def]
             )
         else:
             checks.append(Check(name, OK, f"{parts.netloc} answered; robots.txt allows {parts.path or '/'}"))
+    if dns_failed > 1 and dns_failed == len(checks):
+        # every publisher's name fails to resolve: the machine is offline, said once
+        return [
+            Check(
+                "network",
+                FAIL,
+                "DNS lookups fail: no publisher's address can be found, so this machine cannot reach the internet",
+                "check this machine's network connection and DNS settings, then run `monitor doctor` again",
+            )
+        ]
     return checks

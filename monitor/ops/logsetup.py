@@ -24,9 +24,19 @@ REDACTED = "***"
 HUMAN_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
+#: secret values handed over at run time (a chat channel's token taken from the environment
+#: by monitor/deliver/channels.py), hidden like the variables above
+_EXTRA_SECRETS: set[str] = set()
+
+
+def add_secrets(values: list[str]) -> None:
+    """Hide these values too in every log line from now on."""
+    _EXTRA_SECRETS.update(v for v in values if v)
+
+
 def _secrets() -> list[str]:
     # read at every record, not once: a secret set after start-up is still hidden
-    values = [os.environ.get(name) or "" for name in SECRET_ENVS]
+    values = [os.environ.get(name) or "" for name in SECRET_ENVS] + list(_EXTRA_SECRETS)
     # very short values would blank out ordinary words; nobody uses a 3-character password
     return sorted((v for v in values if len(v) >= 4), key=len, reverse=True)
 

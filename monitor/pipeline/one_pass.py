@@ -206,7 +206,8 @@ class Pipeline:
             )
         except FetchError as exc:
             outcome.status, outcome.error = "failing", str(exc)
-            outcome.hint = "the site may be down or unreachable; the next pass tries again"
+            # an unreachable host (monitor/http/reach.py) says what to check itself
+            outcome.hint = getattr(exc, "hint", None) or "the site may be down or unreachable; the next pass tries again"
         except OperationalError:
             raise  # the database itself failed: not this source's fault, and the pass cannot go on
         except Exception as exc:  # noqa: BLE001 - one source's bug must not stop the others

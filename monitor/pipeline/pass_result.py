@@ -47,6 +47,9 @@ class PassResult:
     outcomes: list[SourceOutcome] = field(default_factory=list)
     deliveries_sent: int = 0
     delivery_errors: list[str] = field(default_factory=list)
+    #: alerts sent to chat channels (settings.notify), and why others were not ("<channel>: <why>")
+    channel_sent: int = 0
+    channel_errors: list[str] = field(default_factory=list)
 
     @property
     def any_failed(self) -> bool:

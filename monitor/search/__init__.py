@@ -1,7 +1,9 @@
 """Full-text search over every stored version: one interface, SQLite FTS5 or PostgreSQL.
 
 Each page of each version is one index row (pages are the "\\f"-separated parts of
-VersionRow.text), so a hit names its exact page. The pass keeps the index current by calling
+VersionRow.text), so a hit names its exact page. A query's words and phrases are found page
+by page; AND, OR and NOT combine them over a whole version (monitor/search/boolean.py), so
+a report with "care leavers" on one page and "inadequate" on another matches both. The pass keeps the index current by calling
 `index_version` right after a version row is flushed, in the same transaction; `reindex`
 rebuilds it from every version (`monitor search --reindex`, and migration 0004 for stores
 made before it).
@@ -10,7 +12,7 @@ made before it).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from types import ModuleType
 from typing import Any
 
@@ -18,8 +20,10 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from monitor.dates import iso_day
 from monitor.extract.textnorm import PAGE_BREAK
 from monitor.search import postgres_fts, sqlite_fts
+from monitor.search.boolean import compile_query
 from monitor.search.query import QueryError, index_text, parse, patterns, to_fts5, to_tsquery
 from monitor.search.snippet import make_snippet
 from monitor.store.blobs import BlobStore
@@ -89,6 +93,8 @@ class SearchHit:
     kind: str
     version: int
     fetched_at: datetime
+    #: when the publisher published the document (None when it gives no date)
+    published: date | None
     page: int
     snippet: str
     url: str
@@ -104,6 +110,7 @@ class SearchHit:
             "title": self.title,
             "version": self.version,
             "fetched_at": self.fetched_at.isoformat() + "Z",
+            "published": self.published.isoformat() if self.published else None,
             "page": self.page,
             "snippet": self.snippet,
             "url": self.url,
@@ -112,6 +119,14 @@ class SearchHit:
             "kind": self.kind,
             "versions": self.versions,
         }
+
+
+def published_of(doc: DocumentRow) -> date | None:
+    """The document's publication date: the publisher's, else the decision's or meeting's date in its meta."""
+    if doc.published:
+        return doc.published
+    meta = doc.meta or {}
+    return iso_day(meta.get("decision_date")) or iso_day(meta.get("meeting_date"))
 
 
 def _filters(source: str | None, since: datetime | None, kind: str | None) -> tuple[str, dict[str, Any]]:
@@ -140,15 +155,21 @@ def search(
 ) -> list[SearchHit]:
     """The best `limit` pages matching `query` (see monitor.search.query for the language).
 
-    The same page text matched in several versions of one document is one hit, named by
-    its newest version, the others listed in `versions`; a page only an old version has
-    is a hit of that version. QueryError for a query that cannot be searched."""
+    AND, OR and NOT apply over a whole version; the hits are the pages of the matching
+    versions where a wanted word or phrase is. The same page text matched in several versions
+    of one document is one hit, named by its newest version, the others listed in `versions`;
+    a page only an old version has is a hit of that version. QueryError for a query that
+    cannot be searched."""
     node = parse(query)
     backend = _backend(session)
-    compiled = to_fts5(node) if backend is sqlite_fts else to_tsquery(node)
+    leaf_query = to_fts5 if backend is sqlite_fts else to_tsquery
     where, params = _filters(source, since, kind)
+    sql, leaf_params = compile_query(node, backend.leaf_sql, leaf_query, where)
     # fetch more than asked: identical pages of several versions fold into one hit
-    rows = backend.query(session, compiled, where, params, limit * 4 + 20)
+    rows = [
+        (int(v), int(p), float(score))
+        for v, p, score, _terms in session.execute(text(sql), {**params, **leaf_params, "limit": limit * 4 + 20}).all()
+    ]
     if not rows:
         return []
     found = {
@@ -187,6 +208,7 @@ def search(
             kind=doc.kind,
             version=version.number,
             fetched_at=version.fetched_at,
+            published=published_of(doc),
             page=page,
             snippet="",  # quoted below, only for the hits returned
             url=(root / blobs.relative(version.sha256)).as_uri(),

@@ -73,16 +73,13 @@ def optimise(conn: Any) -> None:
     conn.execute(text(f"ANALYZE {TABLE}"))
 
 
-def query(conn: Any, tsquery: str, where: str, params: dict[str, Any], limit: int) -> list[tuple[int, int, float]]:
-    """(version_id, page, score) best first; score is ts_rank_cd over 1 + log(length), like
-    bm25 favouring the page where the words are a larger share; higher is better."""
-    sql = (
-        "SELECT sp.version_id, sp.page, max(ts_rank_cd(sp.tsv, q.q, 1)) AS score "
-        f"FROM {TABLE} sp CROSS JOIN (SELECT to_tsquery('simple'::regconfig, :tsq) AS q) q "
-        "JOIN version v ON v.id = sp.version_id JOIN document d ON d.id = v.document_id "
-        "JOIN source s ON s.id = d.source_id "
-        f"WHERE sp.tsv @@ q.q{where} GROUP BY sp.version_id, sp.page "
-        "ORDER BY score DESC, sp.version_id DESC, sp.page LIMIT :limit"
+def leaf_sql(name: str, param: str, wanted: bool) -> str:
+    """One query leaf's pages (columns v, p, sc); sc is ts_rank_cd over 1 + log(length), like
+    bm25 favouring the page where the words are a larger share (a page's best part); 0 for a
+    leaf only negated, which is never ranked."""
+    score = "max(ts_rank_cd(sp.tsv, q.q, 1))" if wanted else "0.0"
+    return (
+        f"SELECT sp.version_id AS v, sp.page AS p, {score} AS sc FROM {TABLE} sp "
+        f"CROSS JOIN (SELECT to_tsquery('simple'::regconfig, :{param}) AS q) q "
+        "WHERE sp.tsv @@ q.q GROUP BY sp.version_id, sp.page"
     )
-    rows = conn.execute(text(sql), {**params, "tsq": tsquery, "limit": limit}).all()
-    return [(int(v), int(p), float(score)) for v, p, score in rows]

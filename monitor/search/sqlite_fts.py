@@ -62,13 +62,11 @@ def optimise(conn: Any) -> None:
     conn.execute(text(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')"))
 
 
-def query(conn: Any, match: str, where: str, params: dict[str, Any], limit: int) -> list[tuple[int, int, float]]:
-    """(version_id, page, score) best first; score is -bm25, so higher is better."""
-    sql = (
-        f"SELECT f.rowid, bm25({TABLE}) AS rank FROM {TABLE} AS f "
-        f"JOIN version v ON v.id = f.rowid / {PAGE_SLOTS} "
-        "JOIN document d ON d.id = v.document_id JOIN source s ON s.id = d.source_id "
-        f"WHERE {TABLE} MATCH :match{where} ORDER BY rank, f.rowid DESC LIMIT :limit"
+def leaf_sql(name: str, param: str, wanted: bool) -> str:
+    """One query leaf's pages (columns v, p, sc); sc is -bm25 (higher is better), and 0 for
+    a leaf only negated, which is never ranked."""
+    score = f"-bm25({TABLE})" if wanted else "0.0"
+    return (
+        f"SELECT rowid / {PAGE_SLOTS} AS v, rowid % {PAGE_SLOTS} AS p, {score} AS sc "
+        f"FROM {TABLE} WHERE {TABLE} MATCH :{param}"
     )
-    rows = conn.execute(text(sql), {**params, "match": match, "limit": limit}).all()
-    return [(rowid // PAGE_SLOTS, rowid % PAGE_SLOTS, -float(rank)) for rowid, rank in rows]

@@ -48,9 +48,13 @@ def smtp_port():
     controller.stop()
 
 
-def config(url: str, smtp: str = "", extra_source: str = "") -> str:
+USER_AGENT = "report-monitor (Harrow Watchdog Group; coordinator@harrowwatch.org.uk)"
+
+
+def config(url: str, smtp: str = "", extra_source: str = "", user_agent: str = USER_AGENT) -> str:
     return f"""
 settings:
+  user_agent: "{user_agent}"
   per_host_delay: 0
   retries: 0
   timeout: 3
@@ -86,9 +90,13 @@ def test_a_healthy_setup_passes_every_check(server, smtp_port, tmp_path):
     code, out, err = monitor.run("doctor", env={"MONITOR_SMTP_PASSWORD": PASSWORD})
     assert code == 0, out + err
     table = rows(out)
-    assert set(table) == {"config", "data dir writable", "disk space", "database", "smtp login", "source council-reports"}
+    assert set(table) == {
+        "config", "data dir writable", "disk space", "database", "alerts", "user agent", "smtp login", "source council-reports",
+    }
     assert all(cells[0] == OK for cells in table.values()), out
     assert "1 source(s)" in table["config"][1]
+    assert table["alerts"][1] == "email to 1 recipient(s)"
+    assert table["user agent"][1] == USER_AGENT
     assert "(newest)" in table["database"][1]
     assert "logged in" in table["smtp login"][1]
     assert "robots.txt allows /reports" in table["source council-reports"][1]
@@ -132,6 +140,74 @@ def test_a_blocked_host_and_a_missing_password(server, smtp_port, tmp_path):
     assert table["source council-reports"][0] == FAIL
     assert "refused us (HTTP 403" in table["source council-reports"][1]
     assert table["smtp login"][0] == FAIL and "no password" in table["smtp login"][1]
+
+
+def test_alerts_with_nowhere_to_go_and_a_placeholder_user_agent_are_warned(tmp_path):
+    """Said plainly by doctor and check-config: the setup works, but nobody would hear."""
+    from monitor.http.types import DEFAULT_USER_AGENT
+
+    for agent in (DEFAULT_USER_AGENT, "report-monitor/0.1 (Harrow watchdog group; set your contact email here)", "monitor"):
+        monitor = Monitor(tmp_path, config("http://127.0.0.1:9", user_agent=agent))
+        code, out, _ = monitor.run("doctor", "--offline")
+        assert code == 0, out  # warnings, not failures
+        table = rows(out)
+        assert table["alerts"][0] == WARN
+        assert "urgent alerts go nowhere" in table["alerts"][1]
+        assert "settings.email or settings.notify" in table["alerts"][2]
+        assert table["user agent"][0] == WARN, agent
+        assert "placeholder" in table["user agent"][1]
+        assert "contact email" in table["user agent"][2]
+
+        code, out, err = monitor.run("check-config")
+        assert code == 0, err
+        warnings = [line for line in out.splitlines() if line.startswith("warning: ") and "council-reports" not in line]
+        assert warnings == [
+            "warning: urgent alerts go nowhere: neither email (settings.email) nor a chat channel (settings.notify) "
+            "is set up, so alerts are only stored (see docs/CHANNELS.md)",
+            "warning: settings.user_agent still holds its placeholder: put your group's name and a contact email in it, "
+            "or publishers may block the monitor",
+        ]
+        assert "urgent alerts go to" not in out  # the fact is said once
+
+
+def test_check_config_keeps_notes_for_developers_behind_verbose(tmp_path):
+    """How a publisher's site is read ("inferred", "third-party scrapers") is for developers;
+    a setting that cannot work (the CQC API key missing for providers) is for everyone."""
+    monitor = Monitor(tmp_path, f"""settings:
+  user_agent: "{USER_AGENT}"
+  notify: ["json://127.0.0.1:9/hook"]
+sources:
+  - name: ombudsman
+    kind: lgsco
+    authority: London Borough of Harrow
+  - name: cqc
+    kind: cqc
+    providers: ["1-101639312"]
+""")
+    code, out, err = monitor.run("check-config", env={"MONITOR_CQC_API_KEY": ""})
+    assert code == 0, err
+    assert "inferred" not in out and "third-party" not in out
+    assert "warning: cqc: providers need the CQC API: set MONITOR_CQC_API_KEY" in out
+    assert "note(s) for developers on how the publishers' sites are read: add --verbose to see them" in out
+    assert "urgent alerts go to: JSON (json://127.0.0.1:9/hook)" in out
+    code, out, err = monitor.run("check-config", "--verbose", env={"MONITOR_CQC_API_KEY": ""})
+    assert code == 0, err
+    assert "notes for developers" in out
+    assert "- ombudsman: lgsco: the decision search parameters (aname, dc, fd, td) and the result cards are reported by third-party scrapers" in out
+
+
+def test_every_publisher_offline_is_one_line(tmp_path):
+    monitor = Monitor(tmp_path, config("https://reports.ofsted.invalid", extra_source="""  - name: ombudsman
+    kind: lgsco
+    base_url: https://www.lgo.invalid
+    authority: London Borough of Harrow
+"""))
+    code, out, _ = monitor.run("doctor")
+    assert code == 1
+    table = rows(out)
+    assert not [name for name in table if name.startswith("source ")]
+    assert table["network"][0] == FAIL
+    assert "DNS lookups fail" in table["network"][1] and "cannot reach the internet" in table["network"][1]
 
 
 def test_a_bad_config_stops_at_the_first_check(tmp_path):

@@ -201,7 +201,9 @@ def test_a_second_pass_links_nothing_twice(monitor):
 def test_monitor_responses_json_lists_each_finding_with_its_answers(monitor):
     report = monitor.json("responses", env={"MONITOR_TODAY": "2025-08-01"})
     by_key = {row["finding"]["key"]: row for row in report}
-    assert set(by_key) == {"50270419", "22 016 751", "23 001 002", "24 999 001"}
+    # the decision of 1 February 2024 nobody answered is past the year an answer is expected
+    # in (settings.responses.horizon_days); the one of 8 December 2023 was answered, so it stays
+    assert set(by_key) == {"50270419", "22 016 751", "24 999 001"}
     ofsted = by_key["50270419"]
     assert ofsted["finding"] == {
         "source": "ofsted-harrow",
@@ -220,9 +222,31 @@ def test_monitor_responses_json_lists_each_finding_with_its_answers(monitor):
     ]
     assert ofsted["unanswered_days"] is None
     assert ofsted["expects_answer"] is True
-    assert by_key["23 001 002"]["responses"] == []
-    assert by_key["23 001 002"]["expects_answer"] is False, "a complaint not upheld asks nothing of the council"
+    assert by_key["24 999 001"]["responses"] == []
+    assert by_key["24 999 001"]["expects_answer"] is True
+    assert by_key["24 999 001"]["unanswered_days"] == 134  # 20 March -> 1 August 2025
+    assert by_key["22 016 751"]["unanswered_days"] is None and by_key["22 016 751"]["responses"]
+
+    # --all: the older one too, no longer counted as waiting
+    everything = {row["finding"]["key"]: row for row in monitor.json("responses", "--all", env={"MONITOR_TODAY": TODAY})}
+    assert set(everything) == {"50270419", "22 016 751", "23 001 002", "24 999 001"}
+    assert everything["23 001 002"]["responses"] == []
+    assert everything["23 001 002"]["expects_answer"] is False
+    assert everything["23 001 002"]["unanswered_days"] is None
+    code, out, _ = monitor.run("responses", "--all", env={"MONITOR_TODAY": TODAY})
+    assert code == 0
+    assert "no answer yet (134 days)" in out and "no answer (no longer expected)" in out
+    assert "547" not in out
+
+
+def test_the_horizon_is_a_setting(monitor):
+    text = monitor.config_path.read_text().replace("settings:\n", "settings:\n  responses: {horizon_days: 600}\n", 1)
+    monitor.write_config(text)
+    by_key = {row["finding"]["key"]: row for row in monitor.json("responses", env={"MONITOR_TODAY": TODAY})}
     assert by_key["23 001 002"]["unanswered_days"] == 547  # 1 February 2024 -> 1 August 2025
+    assert by_key["23 001 002"]["expects_answer"] is False, "a complaint not upheld asks nothing of the council"
+    code, out, _ = monitor.run("responses", env={"MONITOR_TODAY": TODAY})
+    assert "no answer (none asked for)" in out
 
 
 def test_the_digest_shows_the_answer_and_the_findings_nobody_answered(monitor):

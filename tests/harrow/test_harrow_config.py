@@ -15,6 +15,11 @@ def test_harrow_sources_are_valid_and_flag_unconfirmed_identifiers(tmp_path):
     shutil.copy(REPO_CONFIG, monitor.config_path)
     code, out, err = monitor.run("check-config")
     assert code == 0, err
+    # what is unconfirmed is for developers: counted, and shown with --verbose
+    assert "(13 note(s) for developers on how the publishers' sites are read: add --verbose to see them)" in out
+    assert "inferred" not in out
+    code, out, err = monitor.run("check-config", "--verbose")
+    assert code == 0, err
     assert "11 source(s)" in out
     for name, kind in [
         ("ofsted-harrow-childrens-services", "ofsted"),
@@ -31,6 +36,6 @@ def test_harrow_sources_are_valid_and_flag_unconfirmed_identifiers(tmp_path):
     ]:
         row = next(line for line in out.splitlines() if line.startswith(name))
         assert f" {kind} " in row
-        assert f"warning: {name}:" in out, f"{name} should say what about it is unconfirmed"
+        assert f"\n- {name}:" in out, f"{name} should say what about it is unconfirmed"
     assert "/provider/44/ path is inferred" in out
     assert "https://moderngov.harrow.gov.uk" in out

@@ -17,7 +17,7 @@ from pdfs import make_pdf
 
 from monitor.store import Store
 
-HIT_FIELDS = {"source", "key", "title", "version", "fetched_at", "page", "snippet", "url", "score"}
+HIT_FIELDS = {"source", "key", "title", "version", "fetched_at", "published", "page", "snippet", "url", "score"}
 
 
 def search(monitor: Monitor, *args: str) -> list[dict]:
@@ -146,7 +146,7 @@ def test_boolean_queries_and_filters(database_url, server, tmp_path):  # noqa: F
     code, out, _ = monitor.run("search", "safeguarding")
     assert code == 0
     assert "Report c  [council-reports]" in out
-    assert "version 1 of " in out and ", page 1" in out
+    assert "no publication date (stored " in out and ", page 1, version 1" in out
     assert "require improvement; «safeguarding» inadequate." in out
     assert "stored copy: file:///" in out and "1 hit(s)" in out
     assert monitor.run("search", "nothingmatchesthis")[1].strip() == "no stored text matches"
@@ -179,3 +179,68 @@ def test_unknown_source_and_bad_limit_are_usage_errors(server, tmp_path):
     assert code == 2 and "no-such-source" in err
     code, _, err = monitor.run("search", "x", "--limit", "0")
     assert code == 2 and "--limit" in err
+
+
+def dated_listing(*entries: tuple[str, str]) -> str:
+    """A list of reports, each entry with its publication date, as a council news page has."""
+    items = "\n".join(
+        f'<li class="entry"><a href="/files/{name}.pdf">Report {name}</a> <span class="when">Published: {when}</span></li>'
+        for name, when in entries
+    )
+    return f"<html><body><main><ul>{items}</ul></main></body></html>"
+
+
+def test_and_or_not_apply_over_the_whole_report(database_url, server, tmp_path):  # noqa: F811
+    """The README's own example: a report with "care leavers" on one page and "inadequate" on
+    another is found by '"care leavers" AND inadequate', with a hit on each of those pages."""
+    server.add("/reports", dated_listing(("a", "4 March 2025"), ("b", "12 May 2024"), ("c", "1 June 2023")))
+    server.add(
+        "/files/a.pdf",
+        make_pdf(["Inspection of children's services.", "Support for care leavers is patchy.", "Overall the service is inadequate."]),
+        content_type="application/pdf",
+    )
+    # b has both words on one page; c has "care leavers" but never "inadequate"
+    server.add("/files/b.pdf", make_pdf(["Ofsted found help for care leavers inadequate."]), content_type="application/pdf")
+    server.add("/files/c.pdf", make_pdf(["Front page.", "Our care leavers are well supported."]), content_type="application/pdf")
+    monitor = Monitor(tmp_path, config(server.url, items='"li.entry"', date='".when"'))
+    assert monitor.run("run")[0] == 0
+
+    def pages(*args: str) -> list[tuple[str, int]]:
+        return sorted((h["key"].rsplit("/", 1)[-1], h["page"]) for h in search(monitor, *args))
+
+    # AND across pages; the hits point at the pages where the terms are
+    assert pages('"care leavers" AND inadequate') == [("a.pdf", 2), ("a.pdf", 3), ("b.pdf", 1)]
+    assert pages('"care leavers" inadequate') == pages('"care leavers" AND inadequate')
+    # NOT over the whole report: b says "Ofsted" on its only page, a says it nowhere
+    assert pages('inadequate NOT ofsted') == [("a.pdf", 3)]
+    assert pages('"care leavers" NOT inadequate') == [("c.pdf", 2)]
+    # OR, and a group inside an AND, over the whole report
+    assert pages('(patchy OR supported) AND "care leavers"') == [("a.pdf", 2), ("c.pdf", 2)]
+    assert pages('children AND (patchy OR ofsted)') == [("a.pdf", 1), ("a.pdf", 2)]
+    # a phrase is still words side by side on one page: "service inadequate" is nowhere, and
+    # the last word of page 1 and the first of page 2 of c are not a phrase
+    assert pages('"service inadequate"') == []
+    assert pages('"page our"') == []
+    # the page holding every term ranks first
+    ranked = search(monitor, '"care leavers" AND inadequate')
+    assert (ranked[0]["key"].rsplit("/", 1)[-1], ranked[0]["page"]) == ("b.pdf", 1)
+
+    # hits carry the publication date beside the date fetched
+    by_key = {h["key"].rsplit("/", 1)[-1]: h for h in search(monitor, "care")}
+    assert {k: h["published"] for k, h in by_key.items()} == {"a.pdf": "2025-03-04", "b.pdf": "2024-05-12", "c.pdf": "2023-06-01"}
+    assert all(h["fetched_at"].endswith("Z") for h in by_key.values())
+    code, out, _ = monitor.run("search", "patchy")
+    assert code == 0
+    assert "Report a  [council-reports]\n  published 4 March 2025, page 2, version 1\n" in out
+    assert "fetched" not in out
+
+
+def test_a_document_without_a_publication_date_says_so(server, tmp_path):
+    server.add("/reports", listing("a"))
+    server.add("/files/a.pdf", make_pdf(["Nothing dated here."]), content_type="application/pdf")
+    monitor = Monitor(tmp_path, config(server.url))
+    assert monitor.run("run")[0] == 0
+    (hit,) = search(monitor, "dated")
+    assert hit["published"] is None
+    out = monitor.run("search", "dated")[1]
+    assert ", page 1, version 1" in out and "no publication date (stored " in out
