@@ -176,9 +176,10 @@ def closest(text: str, limit: int = 5) -> list[Council]:
     containing = [c for c in index.councils if wanted_core and any(wanted_core in v for v in c.variants)]
     if len(containing) > limit:
         containing = sorted(containing, key=lambda c: -difflib.SequenceMatcher(None, wanted_core, core(c.name)).ratio())
+    if containing:
+        return containing[:limit]
     alike = difflib.get_close_matches(wanted_core or wanted, list(index.by_core), n=limit * 2, cutoff=0.6)
-    out = list(dict.fromkeys([*containing[:limit], *(c for key in alike for c in index.by_core[key])]))
-    return out[:limit]
+    return list(dict.fromkeys(c for key in alike for c in index.by_core[key]))[:limit]
 
 
 def search(text: str) -> list[Council]:

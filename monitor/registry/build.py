@@ -39,6 +39,23 @@ TYPES = {
 #: unitaries of 2019-2023; their children's services' URNs are history, not a current council)
 RETIRED_DFE = {"836": "Poole", "909": "Cumbria", "928": "Northamptonshire"}
 
+#: each identifier in plain words, for `monitor councils`
+FIELDS = {
+    "ofsted_urn": "children's services URN",
+    "website": "website",
+    "committee_system": "committee system",
+    "committee_url": "committee system's address",
+    "committees": "committees seen",
+    "ombudsman_name": "the council as the Ombudsman names it",
+    "ombudsman_name_seen": "that name seen in a decision",
+    "landlord_names": "the council as the Housing Ombudsman names it",
+    "rsh_code": "Regulator of Social Housing registration",
+    "rsh_notice_date": "a regulatory notice seen, dated",
+    "improvement_notice_year": "a DfE improvement notice seen, of",
+    "cqc_assessment_path": "adult social care assessment's address",
+    "news_page": "news page",
+}
+
 NOTES = [
     "Every council in England: mySociety's current English local authorities, less the Greater London "
     "Authority and the combined authorities (which are not councils).",
@@ -168,6 +185,7 @@ def build() -> dict[str, Any]:
         "attribution": "Contains data from mySociety's UK local authority names and codes (CC-BY-4.0), Data to "
         "Insight's Provider data lookup (MIT) and Democracy Club's LGSF scraper metadata (MIT).",
         "notes": NOTES,
+        "fields": FIELDS,
         "counts": {
             "councils": len(councils),
             "social_care": sum(c["social_care"] for c in councils),

@@ -56,6 +56,8 @@ PROFILES = (
         charts=("overall_grades",),
         peer_sentence="monitor.sources.ofsted.peers_source:context_sentence",
         peer_fields=("overall",),
+        registry_keys=("ofsted_urn",),
+        setup="monitor.sources.ofsted.init:childrens_services",
     ),
     Profile(
         kind="ofsted_outcomes",
@@ -65,6 +67,7 @@ PROFILES = (
         order=1,
         verdicts="judgements",
         scale=GRADE_SCALE,
+        setup="monitor.sources.ofsted.init:outcomes",
     ),
     Profile(
         kind="ofsted_peers",
@@ -73,5 +76,6 @@ PROFILES = (
         package="ofsted",
         order=2,
         context_for="ofsted",
+        setup="monitor.sources.ofsted.init:national_context",
     ),
 )
