@@ -231,6 +231,9 @@ def item_view(group: Group, data_dir: Path | None = None) -> dict[str, Any]:
             }
         )
         context = context or (one_line(d.get("peer_context"), 400) or None)
+    for event in group.events:
+        # a first verdict (an upheld decision) carries its peer context on its new_document
+        context = context or (one_line((event.get("details") or {}).get("peer_context"), 400) or None)
     phrases = []
     for event in group.of_type("phrase_match"):
         d = event.get("details") or {}
