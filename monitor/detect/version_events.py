@@ -109,7 +109,7 @@ def detect_for_version(
             _context_for_first_verdict(session, source, doc, version, current, profile)
         return
     for change in compare(earlier, current, profile):
-        context = _peer_context(session, source, change.field, profile)
+        context = _peer_context(session, source, change.field, profile, doc)
         record_event(
             session,
             source,
@@ -122,10 +122,11 @@ def detect_for_version(
         )
 
 
-def _peer_context(session: Session, source: SourceRow, field: str, profile: Profile) -> dict[str, Any]:
+def _peer_context(session: Session, source: SourceRow, field: str, profile: Profile, doc: DocumentRow) -> dict[str, Any]:
     """{"peer_context": sentence} from the newest peer_context event about this publisher and
     field (one naming this source in `context_for`, or any), else {}. The profile says which
-    fields have peer context and how its sentence is written."""
+    fields have peer context and how its sentence is written; a picture saying what it is
+    `about` (a document kind: the council's own assessment) is given to those documents only."""
     if not profile.peer_sentence or field not in profile.peer_fields:
         return {}
 
@@ -134,6 +135,9 @@ def _peer_context(session: Session, source: SourceRow, field: str, profile: Prof
     rows = session.scalars(select(EventRow).where(EventRow.type == "peer_context").order_by(EventRow.id.desc()))
     for row in rows:
         details = row.details or {}
+        about = details.get("about") or {}
+        if about.get("kind") and about["kind"] != doc.kind:
+            continue
         if details.get("publisher") == source.kind and details.get("context_for") in (None, source.name):
             return {"peer_context": profile.call("peer_sentence", details)}
     return {}
@@ -149,7 +153,7 @@ def _context_for_first_verdict(
         level = profile.level(value, field)
         if not level:
             continue
-        context = _peer_context(session, source, field, profile)
+        context = _peer_context(session, source, field, profile, doc)
         if not context:
             continue
         event = session.scalar(

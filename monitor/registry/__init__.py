@@ -163,7 +163,10 @@ def find(text: str) -> Council:
             return found[0]
         if len(found) > 1:
             raise CouncilNotFound(text, list(found), ambiguous=True)
-    raise CouncilNotFound(text, closest(raw))
+    near = closest(raw)
+    # a part of two or more councils' names ("Kingston") could be either of them
+    containing = [c for c in near if core(raw) and any(core(raw) in v for v in c.variants)]
+    raise CouncilNotFound(text, near, ambiguous=len(containing) > 1)
 
 
 def closest(text: str, limit: int = 5) -> list[Council]:

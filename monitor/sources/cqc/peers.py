@@ -17,6 +17,7 @@ from collections import Counter
 from typing import Any
 
 from monitor.registry import Council
+from monitor.registry.names import normalise
 from monitor.sources.cqc.vocabulary import NOT_A_RATING, normalise_rating
 from monitor.sources.peer_tables import Table, TableError, council_of_row
 
@@ -40,9 +41,11 @@ def release_of(table: Table, fallback: str) -> str:
 
 
 def summarise(table: Table, council: Council, release: str, url: str) -> dict[str, Any]:
-    """The picture: how many councils hold each rating, the council's own, its neighbours'."""
+    """The picture: how many councils hold each rating, the council's own, its neighbours'.
+
+    Every row counts nationally; the registry is needed only to find the council and its
+    neighbours, so a row it cannot place is counted and listed under "unmatched"."""
     ratings: dict[str, str | None] = {}
-    names: dict[str, str] = {}
     unmatched: list[str] = []
     for number, row in enumerate(table.rows, start=table.header_row + 2):
         value = " ".join(row["rating"].split())
@@ -52,9 +55,7 @@ def summarise(table: Table, council: Council, release: str, url: str) -> dict[st
         found = council_of_row(row["name"], row.get("gss", ""))
         if found is None:
             unmatched.append(row["name"])
-            continue
-        ratings[found.code] = rating
-        names[found.code] = found.name
+        ratings[found.code if found else f"?{normalise(row['name'])}"] = rating
     rated = {code: r for code, r in ratings.items() if r}
     if not rated:
         raise TableError("no council in the file has an overall rating")
@@ -64,6 +65,8 @@ def summarise(table: Table, council: Council, release: str, url: str) -> dict[st
     ]
     return {
         "publisher": "cqc",
+        # only the council's own assessment is put in this context, not a care home's rating
+        "about": {"kind": "local authority assessment"},
         "release": release,
         "url": url,
         "field": "overall",
