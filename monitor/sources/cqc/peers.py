@@ -33,11 +33,11 @@ _PRODUCED = re.compile(r"produced on (\d{1,2} \w+ \d{4})", re.I)
 
 
 def release_of(table: Table, fallback: str) -> str:
-    """"CQC local authority assessments (data produced on 4 August 2026)", from the file's title lines."""
+    """"CQC local authority assessments, data produced on 4 August 2026", from the file's title lines."""
     for line in table.preamble:
         if match := _PRODUCED.search(line):
-            return f"CQC local authority assessments (data produced on {match.group(1)})"
-    return f"CQC local authority assessments ({fallback})"
+            return f"CQC local authority assessments, data produced on {match.group(1)}"
+    return f"CQC local authority assessments, {fallback}"
 
 
 def summarise(table: Table, council: Council, release: str, url: str) -> dict[str, Any]:

@@ -117,7 +117,7 @@ def _rate(value: Any) -> str:
 def context_sentence(context: dict[str, Any]) -> str:
     """"In 2024-25 the Ombudsman upheld 77% of the 22 complaints about Harrow it investigated;
     across London boroughs it upheld 71%, and across Harrow's 10 statistical neighbours 68%
-    (Complaints and enquiries decided 2024-25).\""""
+    (the Ombudsman's statistics of complaints decided, 2024-25).\""""
     council = context.get("council") or "the council"
     year = f"In {context['year']} the" if context.get("year") else "The"
     investigated = context.get("investigated") or 0
@@ -133,7 +133,7 @@ def context_sentence(context: dict[str, Any]) -> str:
     if similar.get("investigated"):
         text += f"; across {similar.get('label')} it upheld {_rate(similar.get('rate'))}"
     if peers.get("investigated"):
-        text += f", and across {peers.get('label')} {_rate(peers.get('rate'))}"
-        if peers.get("councils") != peers.get("of"):
-            text += f" (the {peers.get('councils')} with figures)"
+        some = peers.get("councils") != peers.get("of")
+        label = f"{peers.get('councils')} of {peers.get('label')} with figures" if some else peers.get("label")
+        text += f", and across {label} {_rate(peers.get('rate'))}"
     return f"{text} ({context.get('release') or 'the Ombudsman statistics'})."

@@ -86,7 +86,7 @@ class LgscoPeersSource(Source):
         try:
             table = read_table(csv_rows(response.content), COLUMNS, REQUIRED)
             year = year_of(table, name)
-            release = f"the Ombudsman's complaints decided {year}" if year else f"the Ombudsman's complaints decided ({name})"
+            release = f"the Ombudsman's statistics of complaints decided, {year or name}"
             return summarise(table, council, release, year, url)
         except TableError as exc:
             raise ListingBrokenError(f"{url}: {exc}", url=url) from exc

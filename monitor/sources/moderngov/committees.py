@@ -18,7 +18,7 @@ from monitor.sources.moderngov.listing import XML_PARSER, text_of
 
 #: what a group follows, in the order written, each with the titles that are it
 FOLLOWED: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("full council", re.compile(r"^(?:the |full )?council$|^(?:full )?council meeting|^meeting of (?:the )?(?:full )?council$|^full council\b", re.I)),
+    ("full council", re.compile(r"^(?:the |full |city |county |borough )?council$|^(?:full )?council meeting|^meeting of (?:the )?(?:full )?council$|^full council\b", re.I)),
     ("cabinet", re.compile(r"\bcabinet\b|^(?:the )?executive\b", re.I)),
     ("scrutiny", re.compile(r"\bscrutiny\b", re.I)),
     ("children's services", re.compile(r"\bchildren|\bcorporate parenting\b|\byoung people\b", re.I)),
