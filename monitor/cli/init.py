@@ -103,8 +103,9 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     """Add `init` to the parser."""
     p = add("init", cmd_init, "Write a sources.yaml watching a council (or several) from the council registry.")
     p.add_argument(
-        "--council", action="append", default=[], metavar="NAME_OR_CODE",
-        help='a council by name or code: "Harrow", "London Borough of Harrow", "HRW", "E09000015", "310" (repeatable)',
+        "--council", action="extend", nargs="+", default=[], metavar="NAME_OR_CODE",
+        help='a council by name or code: "Harrow", "London Borough of Harrow", "HRW", "E09000015", "310"; '
+        "several councils make one file (--council Harrow Brent, or --council repeated)",
     )
     p.add_argument("--all-councils", action="store_true", help="every council in England")
     p.add_argument("--out", default="sources.yaml", metavar="PATH", help="where to write (default ./sources.yaml)")

@@ -147,7 +147,7 @@ def test_a_district_names_its_ombudsman_peers_by_region(tmp_path):
 
 
 def test_several_councils_in_one_file(tmp_path):
-    out, stdout = written(tmp_path, "--council", "Harrow", "--council", "Kent", "--council", "HRW")
+    out, stdout = written(tmp_path, "--council", "Harrow", "Kent", "--council", "HRW")
     sources = load_config(out).sources
     by_council: dict[str, list[str]] = {}
     for source in sources:
