@@ -46,7 +46,7 @@ def assessment(ctx: InitContext) -> list[SourceBlock]:
     else:
         found = (
             "Its address is not known yet: the source looks for it on the CQC's list of assessments at each "
-            "pass, and reports broken if the list shows none (run `monitor init --probe`, or set "
+            f"pass, and reports broken if the list shows none (run `monitor init --council {c.code} --probe --force`, or set "
             "assessment_url to the page's address on www.cqc.org.uk)."
         )
     return [

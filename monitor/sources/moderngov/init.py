@@ -75,8 +75,8 @@ def committees(ctx: InitContext) -> list[SourceBlock]:
             f"{c.name}'s committee papers on ModernGov at {base} (Democracy Club's record of the council's "
             "site). Its committee ids are not known yet: put the ones you follow in `committees:` (the \"CId=\" "
             "number in a committee page's address; full council, cabinet, scrutiny, children's services, "
-            "health and audit are the usual ones), or run `monitor init --probe` to have them found; then "
-            "uncomment.",
+            f"health and audit are the usual ones), or run `monitor init --council {c.code} --probe --force` to "
+            "have them found; then uncomment.",
             active=False,
         )
     ]
