@@ -36,6 +36,7 @@ COMMON_SOURCE_KEYS = {
     "baseline_alerts",
     "description",
     "role",
+    "council",
 }
 Severity = Literal["urgent", "normal", "info"]
 
@@ -144,6 +145,21 @@ class SourceCommon(BaseModel):
     #: finding (holds the council to account), answer (the council's papers and news) or none;
     #: by default from the kind (monitor/responses.py)
     role: Literal["finding", "answer", "none"] | None = None
+    #: the council the source is about: the registry's three-letter code ("HRW"); any spelling
+    #: the registry knows ("Harrow", "E09000015") is accepted and kept as the code
+    council: str | None = None
+
+    @field_validator("council")
+    @classmethod
+    def _registered_council(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from monitor.registry import CouncilNotFound, find
+
+        try:
+            return find(str(value)).code
+        except CouncilNotFound as exc:
+            raise ValueError(f"{exc} (`monitor councils --search NAME` lists the registry's spellings)") from None
 
     @field_validator("kind")
     @classmethod
@@ -300,6 +316,15 @@ def _validation_messages(exc: ValidationError, prefix: tuple) -> list[tuple[tupl
 # -- loading -------------------------------------------------------------------------------
 
 
+def council_of(code: str | None):  # type: ignore[no-untyped-def]
+    """The registry's council for a source's `council:` code, or None."""
+    if not code:
+        return None
+    from monitor.registry import by_code
+
+    return by_code(code)
+
+
 def resolve_config_path(explicit: str | os.PathLike | None = None) -> Path:
     """--config, else MONITOR_CONFIG, else ./sources.yaml."""
     return Path(explicit or os.environ.get("MONITOR_CONFIG") or "sources.yaml")
@@ -394,6 +419,11 @@ def parse_config(text: str, config_path: Path) -> Config:
             except ValidationError as exc:
                 problems.extend(_validation_messages(exc, prefix))
         if common is None or kind_settings is None:
+            continue
+        try:
+            kind_settings.fill_from_council(council_of(common.council))
+        except ValueError as exc:
+            problems.append((prefix, str(exc)))
             continue
         if common.name in seen:
             problems.append((prefix + ("name",), f"duplicate source name {common.name!r} (also sources[{seen[common.name]}])"))

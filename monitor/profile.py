@@ -82,6 +82,13 @@ class Profile:
     peer_fields: tuple[str, ...] = ()
     #: this kind gives peer context about another kind's documents (named here)
     context_for: str | None = None
+    #: the council registry's identifiers this kind uses ("ofsted_urn", "committee_url"):
+    #: what `monitor councils` shows under the publisher's label
+    registry_keys: tuple[str, ...] = ()
+    #: "module:function" (an InitContext, monitor/sources/init_blocks.py) -> the sources.yaml
+    #: blocks `monitor init` writes for one council ([] when the kind does not apply to it);
+    #: what only the live site knows is discovered there with --probe
+    setup: str | None = None
 
     @property
     def sentence_name(self) -> str:

@@ -26,7 +26,18 @@ log = logging.getLogger("monitor")
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, one sub-command per action."""
-    from monitor.cli import capture, deliveries, records, responses, run, search, service, site
+    from monitor.cli import (
+        capture,
+        councils,
+        deliveries,
+        init,
+        records,
+        responses,
+        run,
+        search,
+        service,
+        site,
+    )
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", default=argparse.SUPPRESS, help="sources.yaml to use (default: ./sources.yaml or $MONITOR_CONFIG)")
@@ -47,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     # this order is the order `monitor --help` lists the commands in
-    for module in (run, records, deliveries, service, capture, responses, search, site):
+    for module in (run, records, deliveries, service, capture, responses, search, site, init, councils):
         module.register(add)
     return parser
 

@@ -100,6 +100,19 @@ def today_override() -> date | None:
         raise UsageError(f"MONITOR_TODAY: expected YYYY-MM-DD, got {value!r}") from None
 
 
+def council_code(text: str | None) -> str | None:
+    """`--council NAME_OR_CODE` as the registry's code (None when not given); UsageError with
+    the closest names when the registry knows no such council."""
+    if not text:
+        return None
+    from monitor.registry import CouncilNotFound, find
+
+    try:
+        return find(text).code
+    except CouncilNotFound as exc:
+        raise UsageError(f"--council: {exc}") from None
+
+
 def redact_url(url: str) -> str:
     """A database URL with its password replaced by ***, fit to print."""
     import re

@@ -14,6 +14,7 @@ from monitor.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     UsageError,
+    council_code,
     iso,
     open_session,
     parse_when,
@@ -28,6 +29,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     from monitor.store.models import DocumentRow, SourceRow
 
+    council = council_code(getattr(args, "council", None))
     with open_session(args) as (config, store, session):
         counts = dict(
             session.execute(select(DocumentRow.source_id, func.count()).group_by(DocumentRow.source_id)).all()
@@ -38,11 +40,14 @@ def cmd_status(args: argparse.Namespace) -> int:
         lags = lag_by_source(session)
         data = []
         for src in config.sources:
+            if council and src.common.council != council:
+                continue
             row = rows_by_name.get(src.name)
             data.append(
                 {
                     "source": src.name,
                     "kind": src.kind,
+                    "council": src.common.council,
                     "enabled": src.common.enabled,
                     "health": row.health if row else "never run",
                     "last_run": iso(row.last_run_at) if row else None,
@@ -70,6 +75,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         ]
         for d in data
     ]
+    if council and not rows:
+        print(f"no source in {config.path} has council: {council}")
+        return EXIT_OK
     print(table(rows, ["source", "health", "last success", "failures", "documents", "found after publication"]))
     for d in data:
         if d["last_error"]:
@@ -299,6 +307,7 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     """Add the commands that read the record to the parser."""
     p = add("status", cmd_status, "Show each source's health, last success and document count.")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--council", metavar="NAME_OR_CODE", help="only the sources about this council (their council: setting)")
 
     p = add("documents", cmd_documents, "List stored documents.")
     p.add_argument("--source", metavar="NAME")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from monitor.cli.common import EXIT_OK, open_session, print_json, table, today_override
+from monitor.cli.common import EXIT_OK, council_code, open_session, print_json, table, today_override
 
 
 def _unanswered(row: dict) -> str:
@@ -22,10 +22,14 @@ def cmd_responses(args: argparse.Namespace) -> int:
     """List findings, their answers and the days each took; unanswered ones with their age."""
     from monitor.responses import responses_report
 
+    council = council_code(args.council)
     with open_session(args) as (config, store, _session):
         report = responses_report(config, store, today=today_override(), everything=args.all)
     if args.source:
         report = [r for r in report if r["finding"]["source"] == args.source]
+    if council:
+        theirs = {src.name for src in config.sources if src.common.council == council}
+        report = [r for r in report if r["finding"]["source"] in theirs]
     if args.unanswered:
         report = [r for r in report if not r["responses"]]
     if args.json:
@@ -51,6 +55,7 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     """Add `responses` to the parser."""
     p = add("responses", cmd_responses, "Show each finding with the council papers that answered it and the days it took.")
     p.add_argument("--source", metavar="NAME", help="only findings of this source")
+    p.add_argument("--council", metavar="NAME_OR_CODE", help="only findings of the sources about this council (their council: setting)")
     p.add_argument("--unanswered", action="store_true", help="only findings nobody has answered yet")
     p.add_argument(
         "--all",

@@ -362,7 +362,8 @@ def item_view(group: Group) -> dict[str, Any]:
         # a sentence the new version added may be the passage just quoted: say it once
         diff["added"] = [line for line in diff["added"] if said.new_part(line)]
     context = next(
-        (one_line((e.get("details") or {}).get("peer_context"), 400) for e in group.of_type("rating_change")
+        # a first verdict (an upheld decision) carries its peer context on its new_document
+        (one_line((e.get("details") or {}).get("peer_context"), 400) for e in group.of_type("rating_change") + group.events
          if (e.get("details") or {}).get("peer_context")),
         "",
     )

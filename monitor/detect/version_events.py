@@ -111,9 +111,11 @@ def detect_for_version(
             earlier, when = found
             earlier_published = {"from_published": when.isoformat()} if when else {}
     if not earlier:
+        if previous is None:
+            _context_for_first_verdict(session, source, doc, version, current, profile)
         return
     for change in compare(earlier, current, profile):
-        context = _peer_context(session, source, change.field, profile)
+        context = _peer_context(session, source, change.field, profile, doc)
         record_event(
             session,
             source,
@@ -133,19 +135,48 @@ def detect_for_version(
         )
 
 
-def _peer_context(session: Session, source: SourceRow, field: str, profile: Profile) -> dict[str, Any]:
+def _peer_context(session: Session, source: SourceRow, field: str, profile: Profile, doc: DocumentRow) -> dict[str, Any]:
     """{"peer_context": sentence} from the newest peer_context event about this publisher and
     field (one naming this source in `context_for`, or any), else {}. The profile says which
-    fields have peer context and how its sentence is written."""
+    fields have peer context and how its sentence is written; a picture saying what it is
+    `about` (a document kind: the council's own assessment) is given to those documents only."""
     if not profile.peer_sentence or field not in profile.peer_fields:
         return {}
 
-    rows = session.scalars(select(EventRow).where(EventRow.type == "peer_context").order_by(EventRow.id.desc()).limit(20))
+    # every council's sources of an installation record their own pictures: the newest one
+    # naming this source in context_for wins, whichever council's came later
+    rows = session.scalars(select(EventRow).where(EventRow.type == "peer_context").order_by(EventRow.id.desc()))
     for row in rows:
         details = row.details or {}
+        about = details.get("about") or {}
+        if about.get("kind") and about["kind"] != doc.kind:
+            continue
         if details.get("publisher") == source.kind and details.get("context_for") in (None, source.name):
             return {"peer_context": profile.call("peer_sentence", details)}
     return {}
+
+
+def _context_for_first_verdict(
+    session: Session, source: SourceRow, doc: DocumentRow, version: VersionRow, current: dict[str, str], profile: Profile
+) -> None:
+    """A new document whose verdict is below the best (an upheld complaint: nothing earlier to
+    compare it with) carries the peer context in its new_document event, as a rating change
+    does: the alert about the decision then says where the council stands."""
+    for field, value in current.items():
+        level = profile.level(value, field)
+        if not level:
+            continue
+        context = _peer_context(session, source, field, profile, doc)
+        if not context:
+            continue
+        event = session.scalar(
+            select(EventRow).where(
+                EventRow.document_id == doc.id, EventRow.version_id == version.id, EventRow.type == "new_document"
+            )
+        )
+        if event is not None:
+            event.details = {**(event.details or {}), **context}
+        return
 
 
 def _previous_verdict(

@@ -37,6 +37,7 @@ def build_source(src: SourceConfig, http: HttpClient, *, today: date | None = No
         http=http,
         allowed_hosts=frozenset(h.lower() for h in src.common.allowed_hosts),
         extra=extra,
+        council=src.common.council,
     )
     return src.source_class(src.settings, context)
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from monitor.errors import ListingBrokenError
 from monitor.events import record_event
+from monitor.sources import profile_of
 from monitor.store.db import Store
 from monitor.store.models import EventRow, SourceRow
 
@@ -50,12 +51,6 @@ def record_peer_context(store: Store, src: SourceConfig, source_id: int, adapter
         if last is not None and (last.details or {}).get("signature") == details["signature"]:
             return
         outcome.new = 1
-        record_event(
-            session,
-            source,
-            EVENT_TYPE,
-            "info",
-            f"{src.name}: {picture.get('release') or 'peer context'}: {picture.get('council')} "
-            f"{picture.get('grade') or 'not graded'} ({picture.get('graded')} councils graded)",
-            details,
-        )
+        # the summary is the sentence an alert would carry, as the publisher's profile writes it
+        sentence = profile_of(str(picture.get("publisher") or "")).call("peer_sentence", details)
+        record_event(session, source, EVENT_TYPE, "info", f"{src.name}: {sentence or picture.get('release') or 'peer context'}", details)

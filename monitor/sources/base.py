@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:
     from monitor.http.client import HttpClient
+    from monitor.registry import Council
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,11 @@ class SourceSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    def fill_from_council(self, council: Council | None) -> None:
+        """Fill the keys left out that the registry knows of the source's council (its
+        `council:` setting, None when it has none); raise ValueError saying what is still
+        missing. Called once the settings are validated. Default: nothing to fill."""
+
 
 @dataclass
 class SourceContext:
@@ -82,6 +88,8 @@ class SourceContext:
     http: HttpClient
     allowed_hosts: frozenset[str] = frozenset()
     extra: dict[str, Any] = field(default_factory=dict)
+    #: the registry's code of the council the source is about (its `council:` setting)
+    council: str | None = None
 
 
 class Source:

@@ -36,6 +36,10 @@ PROFILES = (
         overview="grades",
         overview_key="location_id",
         charts=("quality_statements",),
+        peer_sentence="monitor.sources.cqc.peers:context_sentence",
+        peer_fields=("overall",),
+        registry_keys=("cqc_assessment_path",),
+        setup="monitor.sources.cqc.init:assessment",
     ),
     Profile(
         kind="cqc_ratings",
@@ -47,5 +51,16 @@ PROFILES = (
         verdicts="ratings",
         scale=RATING_SCALE,
         charts=("quality_statements",),
+        setup="monitor.sources.cqc.init:ratings_check",
+    ),
+    Profile(
+        kind="cqc_peers",
+        adapter="monitor.sources.cqc.peers_source:CqcPeersSource",
+        label="CQC",
+        in_sentence="the CQC",
+        package="cqc",
+        order=12,
+        context_for="cqc",
+        setup="monitor.sources.cqc.init:national_context",
     ),
 )

@@ -35,5 +35,7 @@ PROFILES = (
         topics=TOPICS,
         topic_rule="monitor.sources.govuk.profile:topic_of",
         headline="monitor.sources.govuk.headline:headline",
+        registry_keys=("improvement_notice_year", "rsh_code", "rsh_notice_date"),
+        setup="monitor.sources.govuk.init:sources",
     ),
 )

@@ -28,5 +28,7 @@ PROFILES = (
         cited_by_reference=True,
         answer_expected_from=2,
         headline="monitor.sources.housing_ombudsman.headline:headline",
+        registry_keys=("landlord_names",),
+        setup="monitor.sources.housing_ombudsman.init:decisions",
     ),
 )

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
@@ -30,6 +30,9 @@ from pydantic import Field
 from monitor.errors import ListingBrokenError
 from monitor.sources.base import DocumentRef, Source, SourceSettings
 from monitor.sources.fields import PublisherName
+
+if TYPE_CHECKING:
+    from monitor.registry import Council
 
 PERFORMANCE_PATH = "/your-councils-performance/{council}"
 _YEARS = re.compile(r"\b(20\d\d)\s*[-/\u2013]\s*(20)?(\d\d)\b")
@@ -44,14 +47,34 @@ _STATS = {
 
 
 class LgscoPerformanceSettings(SourceSettings):
-    """sources.yaml keys of an `lgsco_performance` source."""
+    """sources.yaml keys of an `lgsco_performance` source (with the common `council:`, the
+    registry's council, which gives `slug` and `authority` when they are left out)."""
 
-    #: the council's slug in /your-councils-performance/<slug>, e.g. "london-borough-of-harrow"
-    council: str = Field(min_length=3, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+    #: the council's slug in /your-councils-performance/<slug>, e.g. "london-borough-of-harrow";
+    #: default the Ombudsman's spelling of the council, hyphenated (inferred, see the module)
+    slug: str | None = Field(None, min_length=3, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
     #: the authority as the Ombudsman writes it; the page must name it
-    authority: PublisherName
+    authority: PublisherName | None = None
     #: also watch the service improvements pages the performance page links to
     service_improvements: bool = True
+
+    def fill_from_council(self, council: Council | None) -> None:
+        """The Ombudsman's spelling from the registry, and the slug made from it."""
+        if council is not None:
+            name = str(council.identifier("ombudsman_name") or council.official_name)
+            self.authority = self.authority or name
+            self.slug = self.slug or performance_slug(name)
+        if not (self.slug and self.authority):
+            raise ValueError(
+                "an lgsco_performance source needs `council:` (e.g. council: HRW), or both `slug:` (its "
+                "/your-councils-performance/<slug> address) and `authority:` (the Ombudsman's spelling)"
+            )
+
+
+def performance_slug(authority: str) -> str:
+    """"London Borough of Harrow" -> "london-borough-of-harrow": the slug of the council's
+    performance page, inferred from Gloucestershire's (gloucestershire-county-council)."""
+    return re.sub(r"[^a-z0-9]+", "-", authority.casefold().replace("&", "and").replace("'", "")).strip("-")
 
 
 class LgscoPerformanceSource(Source):
@@ -67,10 +90,10 @@ class LgscoPerformanceSource(Source):
 
     def list_documents(self) -> Iterator[DocumentRef]:
         """The letter, the statistics and the service improvements pages, one document each."""
-        url = self.base_url + PERFORMANCE_PATH.format(council=self.settings.council)
+        url = self.base_url + PERFORMANCE_PATH.format(council=self.settings.slug)
         response = self.http.get(url, allowed_hosts=self.allowed_hosts())
         yield from parse_performance_page(
-            response.text, response.url, self.settings.authority, service_improvements=self.settings.service_improvements
+            response.text, response.url, self.settings.authority or "", service_improvements=self.settings.service_improvements
         )
 
     @classmethod

@@ -43,6 +43,10 @@ PROFILES = (
         headline="monitor.sources.lgsco.headline:headline",
         overview="decisions",
         charts=("decisions_by_year", "decisions_by_category"),
+        peer_sentence="monitor.sources.lgsco.peers:context_sentence",
+        peer_fields=("decision",),
+        registry_keys=("ombudsman_name", "ombudsman_name_seen"),
+        setup="monitor.sources.lgsco.init:decisions",
     ),
     Profile(
         kind="lgsco_performance",
@@ -52,5 +56,16 @@ PROFILES = (
         package="lgsco",
         order=21,
         role="finding",
+        setup="monitor.sources.lgsco.init:performance",
+    ),
+    Profile(
+        kind="lgsco_peers",
+        adapter="monitor.sources.lgsco.peers_source:LgscoPeersSource",
+        label="Ombudsman",
+        in_sentence="the Ombudsman",
+        package="lgsco",
+        order=22,
+        context_for="lgsco",
+        setup="monitor.sources.lgsco.init:national_context",
     ),
 )

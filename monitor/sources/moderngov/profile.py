@@ -12,5 +12,7 @@ PROFILES = (
         package="moderngov",
         order=30,
         role="answer",
+        registry_keys=("committee_system", "committee_url", "committees"),
+        setup="monitor.sources.moderngov.init:committees",
     ),
 )

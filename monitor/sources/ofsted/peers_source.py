@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import date
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field
 
@@ -26,20 +26,31 @@ from monitor.sources.ofsted.listing import council_name_key
 from monitor.sources.ofsted.outcomes_source import OfstedOutcomesSource
 from monitor.sources.ofsted.outcomes_tables import Sheet, TableError, date_of, grade_of
 
+if TYPE_CHECKING:
+    from monitor.registry import Council
+
 #: the confirmed heading of the region column (docs/publishers/ofsted.md)
 _REGION = re.compile(r"ofsted region|^region$")
 GRADES = ("outstanding", "good", "requires improvement", "inadequate")
 
 
 class OfstedPeersSettings(SourceSettings):
-    """sources.yaml keys of an `ofsted_peers` source."""
+    """sources.yaml keys of an `ofsted_peers` source (with the common `council:`, the
+    registry's council, which names it when `local_authority` is left out)."""
 
-    #: the council as the statistics name it ("Harrow")
-    council: str
+    #: the council as the statistics name it ("Harrow"); default the registry's short name
+    local_authority: str | None = None
     #: the `ofsted` source whose rating changes should carry the context (optional)
     context_for: str | None = None
     search_query: str = "Local authority inspection outcomes"
     content_path: str | None = Field(None, pattern=r"^/")
+
+    def fill_from_council(self, council: Council | None) -> None:
+        """The statistics name a council by its short name ("Harrow")."""
+        if not self.local_authority and council is not None:
+            self.local_authority = council.name
+        if not self.local_authority:
+            raise ValueError("an ofsted_peers source needs `council:` (e.g. council: HRW) or `local_authority:` (the council as Ofsted's statistics name it)")
 
 
 class OfstedPeersSource(OfstedOutcomesSource):
@@ -76,9 +87,10 @@ class OfstedPeersSource(OfstedOutcomesSource):
         graded = {k: v for k, v in newest.items() if v[2]}
         if not graded:
             raise ListingBrokenError(f"{file_url}: {title} gives no council an overall grade", url=file_url)
-        own = newest.get(council_name_key(self.settings.council))
+        council = self.settings.local_authority or ""
+        own = newest.get(council_name_key(council))
         if own is None:
-            raise ListingBrokenError(f"{file_url}: {title} does not name {self.settings.council!r}", url=file_url)
+            raise ListingBrokenError(f"{file_url}: {title} does not name {council!r}", url=file_url)
         counts = Counter(v[2] for v in graded.values())
         region = own[3]
         peers = sorted((v[1], v[2] or "no overall grade") for v in newest.values() if region and v[3] == region)

@@ -81,6 +81,8 @@ PROFILES = (
         charts=("overall_grades",),
         peer_sentence="monitor.sources.ofsted.peers_source:context_sentence",
         peer_fields=("overall",),
+        registry_keys=("ofsted_urn",),
+        setup="monitor.sources.ofsted.init:childrens_services",
     ),
     Profile(
         kind="ofsted_outcomes",
@@ -91,6 +93,7 @@ PROFILES = (
         verdicts="judgements",
         scale=GRADE_SCALE,
         field_labels=FIELD_LABELS,
+        setup="monitor.sources.ofsted.init:outcomes",
     ),
     Profile(
         kind="ofsted_peers",
@@ -99,5 +102,6 @@ PROFILES = (
         package="ofsted",
         order=2,
         context_for="ofsted",
+        setup="monitor.sources.ofsted.init:national_context",
     ),
 )

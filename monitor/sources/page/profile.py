@@ -14,5 +14,7 @@ PROFILES = (
         order=40,
         role="answer",
         headline="monitor.sources.govuk.headline:headline",
+        registry_keys=("website", "news_page"),
+        setup="monitor.sources.page.init:council_news",
     ),
 )

@@ -13,6 +13,7 @@ from pdfs import make_pdf
 from scenario_sites import config_yaml
 
 from monitor.errors import ListingBrokenError
+from monitor.registry import find
 from monitor.sources import source_class
 from monitor.sources.base import SourceContext
 from monitor.sources.lgsco.performance_source import LgscoPerformanceSource
@@ -28,7 +29,7 @@ def page_html() -> str:
 
 
 def make_source(server, http, **keys) -> LgscoPerformanceSource:
-    settings = LgscoPerformanceSource.Settings(**{"council": "london-borough-of-harrow", "authority": HARROW, **keys})
+    settings = LgscoPerformanceSource.Settings(**{"slug": "london-borough-of-harrow", "authority": HARROW, **keys})
     return LgscoPerformanceSource(settings, SourceContext(name="harrow-ombudsman-performance", base_url=server.url, http=http))
 
 
@@ -36,9 +37,13 @@ def test_registered_and_settings_validate():
     assert source_class("lgsco_performance") is LgscoPerformanceSource
     assert LgscoPerformanceSource.complete_listing is False
     with pytest.raises(ValueError):
-        LgscoPerformanceSource.Settings(council="London Borough of Harrow", authority=HARROW)
-    with pytest.raises(ValueError):
-        LgscoPerformanceSource.Settings(council="london-borough-of-harrow")
+        LgscoPerformanceSource.Settings(slug="London Borough of Harrow", authority=HARROW)
+    with pytest.raises(ValueError, match="needs `council:`"):
+        LgscoPerformanceSource.Settings(slug="london-borough-of-harrow").fill_from_council(None)
+    # the registry's council gives both: the Ombudsman's spelling, and the slug made from it
+    settings = LgscoPerformanceSource.Settings()
+    settings.fill_from_council(find("HRW"))
+    assert (settings.slug, settings.authority) == ("london-borough-of-harrow", HARROW)
 
 
 def test_lists_letter_statistics_and_service_improvements(server, http):

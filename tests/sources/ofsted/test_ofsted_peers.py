@@ -20,7 +20,7 @@ REFORMED = ["E09000020", "Kensington and Chelsea", "London", "Standard", "d2026-
 
 
 def make_source(server, http, **keys) -> OfstedPeersSource:
-    settings = OfstedPeersSource.Settings(**{"council": "Harrow", **keys})
+    settings = OfstedPeersSource.Settings(**{"local_authority": "Harrow", **keys})
     return OfstedPeersSource(settings, SourceContext(name="ofsted-peers", base_url=server.url, http=http))
 
 
@@ -65,4 +65,4 @@ def test_counts_by_grade_and_the_councils_region(server, http):
 def test_a_file_without_the_council_is_broken(server, http):
     serve(server, [ENFIELD])
     with pytest.raises(ListingBrokenError, match="does not name 'Hillingdon'"):
-        make_source(server, http, council="Hillingdon").peer_context()
+        make_source(server, http, local_authority="Hillingdon").peer_context()
