@@ -92,7 +92,16 @@ def write_day_digest(store: Store, config: Config, day: date) -> tuple[Path, Pat
     from monitor.deliver.digest import write_digest
 
     events, problems = day_events(store, day)
-    return write_digest(config.data_dir, day, events, problems, unanswered_findings(store, config, day))
+    return write_digest(config.data_dir, day, with_councils(events, config), problems, unanswered_findings(store, config, day))
+
+
+def with_councils(events: list[dict[str, Any]], config: Config) -> list[dict[str, Any]]:
+    """Each event with `council`: its source's council (its `council:` setting, by name), so
+    a document whose publisher names no council (a committee paper) is told under it."""
+    from monitor.registry import source_councils
+
+    councils = source_councils(config.sources)
+    return [{**e, "council": councils.get(str(e.get("source")))} if councils.get(str(e.get("source"))) else e for e in events]
 
 
 def email_day_digest(store: Store, config: Config, day: date) -> None:

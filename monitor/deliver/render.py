@@ -124,7 +124,8 @@ class Group:
         facts = None if self.is_problem else self.facts()
         if facts is not None and (facts.council or facts.about):
             return str(facts.council or facts.about)
-        return self.about_hint or ""
+        # the council its source is about (`council:`), when the document names none
+        return self.about_hint or str(self.main.get("council") or "")
 
 
 def _event_order(event: dict[str, Any]) -> tuple[str, int]:
@@ -326,6 +327,7 @@ def item_view(group: Group) -> dict[str, Any]:
             # what a person can do about it: the details are for whoever runs the monitor
             "advice": main.get("type") != "source_recovered",
             "lead_source": "",
+            "every_grade": False,
             "judgements": [],
             "judgements_title": "",
             "context": "",
@@ -347,6 +349,11 @@ def item_view(group: Group) -> dict[str, Any]:
     sentence = verdict_sentence(facts)
     stated = stated_in_sentence(facts)
     judgements = judgement_lines(facts, leave_out=stated)
+    where = lead_source(facts)
+    every_grade = bool(where and judgements and all(line["source"] == where for line in judgements))
+    if every_grade:
+        # every grade read from the same place (the grade table): said once, not on each line
+        judgements = [{**line, "source": ""} for line in judgements]
     said = Said()
     said.add(sentence)
     says = said.keep(_headline(group, facts))[:MAX_HEADLINE]
@@ -382,7 +389,8 @@ def item_view(group: Group) -> dict[str, Any]:
         "subject": subject,
         "problem": False,
         "advice": False,
-        "lead_source": lead_source(facts),
+        "lead_source": where,
+        "every_grade": every_grade,
         "judgements": judgements,
         "judgements_title": "The other judgements" if stated and judgements else "The judgements",
         "context": context,

@@ -199,3 +199,17 @@ def search(text: str) -> list[Council]:
 
 
 __all__ = ["Council", "CouncilNotFound", "about", "by_code", "closest", "councils", "find", "search"]
+
+
+def source_councils(sources: Any) -> dict[str, str]:
+    """Source name -> the name of the council it is about ("Harrow"), from each configured
+    source's `council:` code; a code the registry does not hold is kept as it is."""
+    out: dict[str, str] = {}
+    for src in sources:
+        code = getattr(src.common, "council", None)
+        if code:
+            try:
+                out[src.name] = by_code(code).name
+            except LookupError:
+                out[src.name] = str(code)
+    return out

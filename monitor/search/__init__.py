@@ -129,11 +129,18 @@ def published_of(doc: DocumentRow) -> date | None:
     return iso_day(meta.get("decision_date")) or iso_day(meta.get("meeting_date"))
 
 
-def _filters(source: str | None, since: datetime | None, kind: str | None) -> tuple[str, dict[str, Any]]:
+def _filters(
+    source: str | None, since: datetime | None, kind: str | None, sources: list[str] | None = None
+) -> tuple[str, dict[str, Any]]:
     where, params = "", {}
     if source:
         where += " AND s.name = :source"
         params["source"] = source
+    if sources is not None:
+        # one bound parameter per name: the same SQL on SQLite and PostgreSQL
+        names = [f":among{i}" for i in range(len(sources))] or ["NULL"]
+        where += f" AND s.name IN ({', '.join(names)})"
+        params.update({f"among{i}": name for i, name in enumerate(sources)})
     if since:
         where += " AND v.fetched_at >= :since"
         params["since"] = since
@@ -152,18 +159,19 @@ def search(
     since: datetime | None = None,
     kind: str | None = None,
     limit: int = 20,
+    sources: list[str] | None = None,
 ) -> list[SearchHit]:
     """The best `limit` pages matching `query` (see monitor.search.query for the language).
 
     AND, OR and NOT apply over a whole version; the hits are the pages of the matching
     versions where a wanted word or phrase is. The same page text matched in several versions
     of one document is one hit, named by its newest version, the others listed in `versions`;
-    a page only an old version has is a hit of that version. QueryError for a query that
-    cannot be searched."""
+    a page only an old version has is a hit of that version. `sources` keeps only those
+    sources' documents (a council's, say). QueryError for a query that cannot be searched."""
     node = parse(query)
     backend = _backend(session)
     leaf_query = to_fts5 if backend is sqlite_fts else to_tsquery
-    where, params = _filters(source, since, kind)
+    where, params = _filters(source, since, kind, sources)
     sql, leaf_params = compile_query(node, backend.leaf_sql, leaf_query, where)
     # fetch more than asked: identical pages of several versions fold into one hit
     rows = [

@@ -18,6 +18,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from monitor.deliver.labels import publisher_label
+from monitor.registry import source_councils
 from monitor.responses import role_of
 from monitor.site import pages
 from monitor.site.data import SiteData, load
@@ -189,7 +190,21 @@ def build_from_data(data: SiteData, out: Path, blob_path: Callable[[str], Path],
     _remove_stale(out / "findings", found)
     filtered = _timeline_pages(env, data, out, ctx, common)
     _remove_stale(out / "timeline", filtered)
-    return SiteBuild(out, len(data.documents), len(written) + len(found) + len(filtered) + 5, len(copies), time.perf_counter() - started)
+    councils = _council_pages(env, data, out, ctx, common)
+    _remove_stale(out / "councils", councils)
+    pages_written = len(written) + len(found) + len(filtered) + len(councils) + 5
+    return SiteBuild(out, len(data.documents), pages_written, len(copies), time.perf_counter() - started)
+
+
+def _council_pages(env: Environment, data: SiteData, out: Path, ctx: pages.Context, common: dict[str, Any]) -> set[str]:
+    """councils/<council>.html: each council's record on a page of its own."""
+    template = env.get_template("council.html.j2")
+    written = set()
+    for view in pages.overview(data, ctx)["councils"]:
+        name = view["link"].split("/", 1)[1]
+        write_text(out / "councils" / name, template.render(c=view, root="../", **common))
+        written.add(name)
+    return written
 
 
 def default_out(config: Any) -> Path:
@@ -204,5 +219,6 @@ def build_site(config: Any, store: Any, out: Path | None = None) -> SiteBuild:
         data = load(session)
     # a source's `role:` in the configuration overrides its kind's (monitor/responses.py)
     data.roles = {s.name: role_of(config, s.name, s.kind) for s in data.sources}
+    data.councils = source_councils(config.sources)
     return build_from_data(data, out, store.blobs.path_for)
 

@@ -113,6 +113,13 @@ class SiteData:
     #: source name -> what its documents are to the council: "finding", "answer" or "none"
     #: (the source's `role:` in the configuration, else its kind's profile)
     roles: dict[str, str] = field(default_factory=dict)
+    #: source name -> the council it is about (its `council:` in the configuration), for
+    #: documents whose publisher does not name one (a council's own committee papers)
+    councils: dict[str, str] = field(default_factory=dict)
+
+    def council_of(self, doc: SiteDocument) -> str | None:
+        """The council a document is about: as its publisher names it, else its source's."""
+        return doc.council or self.councils.get(doc.source)
 
     def role_of(self, doc: SiteDocument) -> str:
         """The role of a document's source."""

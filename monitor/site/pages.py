@@ -236,6 +236,11 @@ def card(doc: SiteDocument, ctx: Context, root: str) -> dict[str, Any]:
     }
 
 
+def council_slug(name: str) -> str:
+    """"Harrow" -> "harrow"; "Brighton and Hove" -> "brighton-and-hove": a council page's name."""
+    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "council"
+
+
 def council_view(name: str, docs: list[SiteDocument], ctx: Context, context_sentence: str | None = None) -> dict[str, Any]:
     """One council's part of the overview (with its peer context, when a source gives one):
     each publisher's newest verdicts or decisions, as its profile's `overview` says, and the
@@ -256,7 +261,10 @@ def council_view(name: str, docs: list[SiteDocument], ctx: Context, context_sent
         drawn = charts.CHARTS[chart]([d for d in docs if chart in profile_of(d.source_kind).charts])
         if drawn is not None:
             chart_list.append(drawn)
-    return {"name": name, "graded": graded, "decisions": decisions, "charts": chart_list, "count": len(docs)}
+    # the council's own newest publications (committee papers, news), which state no verdict
+    newest = [summary_row(d, ctx) for d in sorted(docs, key=lambda d: (d.when, d.id), reverse=True)
+              if profile_of(d.source_kind).overview == "none"][:RECENT]
+    return {"name": name, "graded": graded, "decisions": decisions, "newest": newest, "charts": chart_list, "count": len(docs)}
 
 
 def change_line(doc: SiteDocument, events: list[SiteEvent], docs: dict[tuple[str, str], SiteDocument]) -> str:
@@ -358,8 +366,9 @@ def overview(data: SiteData, ctx: Context) -> dict[str, Any]:
     """The context of index.html."""
     by_council: dict[str, list[SiteDocument]] = defaultdict(list)
     for doc in data.documents:
-        if doc.council:
-            by_council[doc.council].append(doc)
+        council = data.council_of(doc)
+        if council:
+            by_council[council].append(doc)
     contexts = peer_contexts(data.events)
     waiting = sorted(
         (s for s in ctx.statuses.values() if s.unanswered_days is not None),
@@ -369,7 +378,7 @@ def overview(data: SiteData, ctx: Context) -> dict[str, Any]:
     publishers = {publisher_label(s.kind) for s in data.sources}
     return {
         "councils": [
-            council_view(n, by_council[n], ctx, contexts.get(n.casefold()))
+            {**council_view(n, by_council[n], ctx, contexts.get(n.casefold())), "link": f"councils/{council_slug(n)}.html"}
             for n in sorted(by_council, key=lambda n: (-len(by_council[n]), n))
         ],
         "notices": [
@@ -514,6 +523,12 @@ def document_view(doc: SiteDocument, ctx: Context) -> dict[str, Any]:
     # the sentence gives the publication date (or, without one, when the monitor first saw it)
     about = [("First seen by the monitor", day(doc.first_seen))] if doc.published else []
     about += facts(doc, shown)
+    lead_where = source_link(lead.source, copy, newest, root) if lead else None
+    grades = judgement_rows(found, stated, ctx, doc, root)
+    every_grade = bool(lead_where and lead_where["where"] and grades and all(g["where"] == lead_where["where"] for g in grades))
+    if every_grade:
+        # every grade read from the same place (the grade table): said once, as the emails say it
+        grades = [{**g, "where": None, "where_href": None} for g in grades]
     return {
         "title": doc.title,
         "publisher": publisher_label(doc.source_kind),
@@ -523,8 +538,9 @@ def document_view(doc: SiteDocument, ctx: Context) -> dict[str, Any]:
         "url": safe_url(doc.url),
         "raw_url": doc.url,
         "sentence": sentence,
-        "lead_source": source_link(lead.source, copy, newest, root) if lead else None,
-        "grades": judgement_rows(found, stated, ctx, doc, root),
+        "lead_source": lead_where,
+        "every_grade": every_grade,
+        "grades": grades,
         "said": said,
         "phrases": phrases,
         "named_only": named_only,

@@ -97,13 +97,14 @@ def test_the_harrow_alert_leads_with_its_verdict_and_states_each_grade_once():
     subject, body = text.split("\n\n", 1)
     assert subject == "Subject: Harrow: Ofsted judged children's services inadequate (was good)"
     assert body.splitlines()[0] == HARROW_SENTENCE
-    assert "(Read from p.1, the grade table.)" in body
+    # every grade was read from the grade table: said once, not on each line
+    assert "(Every grade read from p.1, the grade table.)" in body
     judgements = [line.strip() for line in body.splitlines() if line.startswith("  ") and ": " in line and "“" not in line]
     assert judgements == [
-        "Impact of leaders: requires improvement (was good) — p.1, the grade table",
-        "Help and protection: good — p.1, the grade table",
-        "Children in care: good — p.1, the grade table",
-        "Care leavers: inadequate — p.1, the grade table",
+        "Impact of leaders: requires improvement (was good)",
+        "Help and protection: good",
+        "Children in care: good",
+        "Care leavers: inadequate",
     ]
     # the overall grade is in the sentence, once; no grade is said twice
     assert body.count("inadequate overall") == 1 and "Overall effectiveness" not in body
