@@ -200,15 +200,17 @@ def _latest_by(docs: list[SiteDocument], profile: Profile) -> list[SiteDocument]
     return sorted(newest.values(), key=lambda d: d.when, reverse=True)
 
 
-def peer_contexts(events: list[SiteEvent]) -> dict[str, str]:
-    """council name (folded) -> the newest peer_context sentence about it, written as the
-    publisher's profile writes it."""
-    out: dict[str, str] = {}
+def peer_contexts(events: list[SiteEvent]) -> dict[str, dict[str, str]]:
+    """council name (folded) -> {publisher kind: the newest peer_context sentence about that
+    council and publisher}, written as the publisher's profile writes it (Ofsted's, the CQC's
+    and the Ombudsman's pictures are told apart)."""
+    out: dict[str, dict[str, str]] = defaultdict(dict)
     for event in events:
         if event.type == "peer_context" and event.details.get("council"):
-            sentence = profile_of(str(event.details.get("publisher") or "")).call("peer_sentence", event.details)
+            publisher = str(event.details.get("publisher") or "")
+            sentence = profile_of(publisher).call("peer_sentence", event.details)
             if sentence:
-                out[str(event.details["council"]).casefold()] = sentence
+                out[str(event.details["council"]).casefold()][publisher] = sentence
     return out
 
 
@@ -241,7 +243,7 @@ def council_slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "council"
 
 
-def council_view(name: str, docs: list[SiteDocument], ctx: Context, context_sentence: str | None = None) -> dict[str, Any]:
+def council_view(name: str, docs: list[SiteDocument], ctx: Context, contexts: dict[str, str] | None = None) -> dict[str, Any]:
     """One council's part of the overview (with its peer context, when a source gives one):
     each publisher's newest verdicts or decisions, as its profile's `overview` says, and the
     charts its profile names."""
@@ -251,11 +253,12 @@ def council_view(name: str, docs: list[SiteDocument], ctx: Context, context_sent
         if profile.overview == "grades" and profile.verdicts:
             cards = [card(d, ctx, "") for d in _latest_by(group, profile)]
             if cards:
-                graded.append({"publisher": label_, "cards": cards, "context": context_sentence if profile.peer_sentence else None})
+                graded.append({"publisher": label_, "cards": cards, "context": (contexts or {}).get(profile.kind)})
         elif profile.overview == "decisions":
             rows = [summary_row(d, ctx) for d in group if d.meta.get("decision")][:RECENT]
             if rows:
-                decisions.append({"publisher": label_, "in_sentence": profile.sentence_name, "rows": rows})
+                decisions.append({"publisher": label_, "in_sentence": profile.sentence_name, "rows": rows,
+                                  "context": (contexts or {}).get(profile.kind)})
     chart_list = []
     for chart in charts.CHARTS:
         drawn = charts.CHARTS[chart]([d for d in docs if chart in profile_of(d.source_kind).charts])

@@ -37,7 +37,7 @@ def rsh_settings() -> dict:
     entries = yaml.safe_load(REPO_CONFIG.read_text(encoding="utf-8"))["sources"]
     entry = next(e for e in entries if e["name"] == "govuk-harrow-social-housing-regulator")
     assert entry["kind"] == "govuk"
-    return {k: v for k, v in entry.items() if k not in ("name", "kind", "schedule", "severity")}
+    return {k: v for k, v in entry.items() if k not in ("name", "kind", "schedule", "severity", "council")}
 
 
 def make_source(server, http, **keys) -> GovukSource:

@@ -39,7 +39,7 @@ def harrow_settings() -> dict:
     """The repository's sources.yaml entry for the Harrow notices, minus the pipeline's keys."""
     entries = yaml.safe_load(REPO_CONFIG.read_text(encoding="utf-8"))["sources"]
     entry = next(e for e in entries if e["name"] == "govuk-harrow-improvement-notices")
-    return {k: v for k, v in entry.items() if k not in ("name", "kind", "schedule", "severity", "allowed_hosts")}
+    return {k: v for k, v in entry.items() if k not in ("name", "kind", "schedule", "severity", "allowed_hosts", "council")}
 
 
 def hit(slug: str, title: str, timestamp: str | None) -> dict:

@@ -323,5 +323,5 @@ def test_harrow_entry_watches_council_and_the_audit_committee():
     entry = next(e for e in entries if e["name"] == "harrow-committees")
     assert {249, 276, 817, 1037, 788, 288, 850} <= set(entry["committees"])
     settings = ModernGovSource.Settings(**{k: v for k, v in entry.items()
-                                           if k not in ("name", "kind", "schedule", "base_url", "severity")})
+                                           if k not in ("name", "kind", "schedule", "base_url", "severity", "council")})
     assert settings.meeting_packs is True

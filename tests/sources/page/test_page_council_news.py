@@ -27,7 +27,7 @@ def harrow_news_settings() -> dict:
     entries = yaml.safe_load(REPO_CONFIG.read_text(encoding="utf-8"))["sources"]
     entry = next(e for e in entries if e["name"] == "harrow-council-news")
     assert entry["kind"] == "page"
-    return {k: v for k, v in entry.items() if k not in ("name", "kind", "schedule", "severity")}
+    return {k: v for k, v in entry.items() if k not in ("name", "kind", "schedule", "severity", "council")}
 
 
 def make_source(server, http, **keys) -> PageSource:
