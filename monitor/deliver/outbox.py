@@ -101,10 +101,7 @@ def send_pending(store: Store, config: Config) -> tuple[int, list[str]]:
     for delivery_id in pending_ids:
         with store.session() as session:
             delivery = session.get(DeliveryRow, delivery_id)
-            rows = _events_of(session, delivery)
-            events = [event_json(e) for e in rows]
-            context = [event_json(e) for e in _context_of(session, rows)]
-            about = {row.source.name: source_about(session, row.source) for row in rows if row.document_id is None}
+            events, context, about = _alert_inputs(session, delivery)
             delivery.attempts += 1
             attempt = delivery.attempts
         try:
@@ -113,7 +110,7 @@ def send_pending(store: Store, config: Config) -> tuple[int, list[str]]:
                 sender=settings.sender,
                 recipients=settings.recipients,
                 context=context,
-                about={name: value for name, value in about.items() if value},
+                about=about,
             )
             del message["Message-ID"]
             message["Message-ID"] = f"<delivery-{delivery_id}.report-monitor@{settings.sender.split('@')[-1]}>"
@@ -157,16 +154,13 @@ def send_pending_channels(store: Store, config: Config) -> tuple[int, list[str]]
         for delivery_id, recipient in pending:
             with store.session() as session:
                 delivery = session.get(DeliveryRow, delivery_id)
-                rows = _events_of(session, delivery)
-                events = [event_json(e) for e in rows]
-                context = [event_json(e) for e in _context_of(session, rows)]
-                about = {row.source.name: source_about(session, row.source) for row in rows if row.document_id is None}
+                events, context, about = _alert_inputs(session, delivery)
                 # counted before the attempt: a crash mid-send still shows it was tried
                 delivery.attempts += 1
                 attempt = delivery.attempts
             title = ""
             try:
-                title, body = channel_message(events, context=context, about={k: v for k, v in about.items() if v})
+                title, body = channel_message(events, context=context, about=about)
                 send(channel, title, body, urgent=True)
             except Exception as exc:  # noqa: BLE001 - any failure leaves the delivery pending
                 error = channel.redact(str(exc) if isinstance(exc, ChannelError) else f"{type(exc).__name__}: {exc}")
@@ -186,6 +180,19 @@ def send_pending_channels(store: Store, config: Config) -> tuple[int, list[str]]
                 delivery.last_error = None
             sent += 1
     return sent, errors
+
+
+def _alert_inputs(session, delivery):  # type: ignore[no-untyped-def]
+    """What an alert about a delivery's events is written from, for every channel: the events,
+    other events about the same documents (their facts), and whom each source with a problem
+    is about ({source name: "Harrow"})."""
+    rows = _events_of(session, delivery)
+    about = {row.source.name: source_about(session, row.source) for row in rows if row.document_id is None}
+    return (
+        [event_json(e) for e in rows],
+        [event_json(e) for e in _context_of(session, rows)],
+        {name: value for name, value in about.items() if value},
+    )
 
 
 def _events_of(session, delivery: DeliveryRow) -> list[EventRow]:  # type: ignore[no-untyped-def]
