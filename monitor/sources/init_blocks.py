@@ -188,7 +188,7 @@ def render_config(sections: list[tuple[Council, list[SourceBlock]]], command: st
         "# Check it with `monitor check-config` (add --probe to fetch each listing once).",
         "# Every source takes: name (a-z, 0-9, -), kind, council (the registry's code), schedule",
         '# (cron, default "0 7 * * *"), enabled (default true), base_url, allowed_hosts, phrases,',
-        "# severity. See README.md and docs/publishers/ for each kind's own keys.",
+        "# severity. docs/reference/source-kinds.md and docs/publishers/ give each kind's own keys.",
         "",
         SETTINGS.format(user_agent=scalar(f"report-monitor/0.1 ({group}; set your contact email here)")),
         "sources:",
