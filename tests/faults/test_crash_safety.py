@@ -18,6 +18,7 @@ import os
 import random
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -238,12 +239,25 @@ POINTS = {
 }
 
 
+def _stored_versions(data: Path) -> int:
+    """Versions stored when the kill landed: 0 when it landed before the store's schema was
+    written (a slow start on a loaded machine), which the next pass must recover from too."""
+    if not (data / "monitor.db").exists():
+        return 0
+    try:
+        return query(data, "SELECT count(*) FROM version")[0][0]
+    except sqlite3.OperationalError as exc:
+        if "no such table" not in str(exc):
+            raise
+        return 0
+
+
 @pytest.mark.parametrize("point", list(POINTS))
 def test_sigkill_then_a_normal_pass_loses_nothing(point, tmp_path):
     kill, window = POINTS[point]
     with World(tmp_path) as world:
         kill(world)
-        versions = query(world.data, "SELECT count(*) FROM version")[0][0] if (world.data / "monitor.db").exists() else 0
+        versions = _stored_versions(world.data)
         pending = [d for d in deliveries(world.data) if d[1] != "sent"] if versions else []
         print(f"\n{point}: after the kill {versions} of {DOCS} versions stored, {len(pending)} pending deliveries, "
               f"{len(world.smtp.accepted)} messages accepted, {len(leftover_temp_files(world.data))} temp files left")
