@@ -227,3 +227,24 @@ def provider_of(event: dict[str, Any]) -> str | None:
 def council_of(event: dict[str, Any]) -> str | None:
     """Whom the event is about, as people name it: "Harrow" for "London Borough of Harrow"."""
     return short_council(provider_of(event))
+
+
+def where_read(source: Any, profile: Profile) -> tuple[str, int | None, str]:
+    """How a verdict's recorded source (meta.verdict_sources) is told, for every channel:
+    ("quote", page, words) for a sentence, or the label a decision stands under ("Decision:
+    Upheld"); ("table", page, "") for a row of a grade table, whose words are the grade already
+    said; ("page", page, "") with no words; ("data", None, "") for a structured answer; else
+    ("", None, "")."""
+    if not isinstance(source, dict):
+        return "", None, ""
+    page = source.get("page")
+    if isinstance(page, int) and not isinstance(page, bool) and page > 0:
+        text = " ".join(str(source.get("text") or "").replace(" :", ":").split())
+        if not text:
+            return "page", page, ""
+        if text[-1:] in ".!?\u201d\"" or profile.verdicts == "decision":
+            return "quote", page, text
+        return "table", page, ""
+    if source.get("url"):
+        return "data", None, ""
+    return "", None, ""

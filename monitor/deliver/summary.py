@@ -38,6 +38,7 @@ from monitor.deliver.labels import (
     sentence_case,
     short_council,
     times,
+    where_read,
 )
 from monitor.detect.verdicts import rank, verdict_of
 from monitor.profile import Profile
@@ -412,17 +413,14 @@ def verdict_phrase(facts: Facts, profile: Profile | None = None) -> str:
 
 def verdict_source(facts: Facts, name: str) -> str:
     """Where a grade was read, in words: "p.1, the grade table", "p.2, “...”", "the CQC's data"."""
-    source = facts.sources.get(name)
-    if not isinstance(source, dict):
-        return ""
-    page = source.get("page")
-    text = one_line(source.get("text"))
-    if isinstance(page, int) and not isinstance(page, bool) and page > 0:
-        if text and (text[-1:] in ".!?”\"" or facts.profile.verdicts == "decision"):
-            # a sentence, or the label a decision's outcome stands under ("Decision: Upheld")
-            return f"p.{page}, “{cut_words(' '.join(text.replace(' :', ':').split()), 90)}”"
-        return f"p.{page}, the grade table" if text else f"p.{page}"
-    if source.get("url"):
+    how, page, text = where_read(facts.sources.get(name), facts.profile)
+    if how == "quote":
+        return f"p.{page}, “{cut_words(text, 90)}”"
+    if how == "table":
+        return f"p.{page}, the grade table"
+    if how == "page":
+        return f"p.{page}"
+    if how == "data":
         return f"{possessive(facts.profile.sentence_name)} published data"
     return ""
 

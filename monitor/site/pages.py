@@ -138,14 +138,14 @@ def judgement_rows(found: list[Judgement], sentence_has: str | None, ctx: Contex
     for j in found:
         if j.field == sentence_has:
             continue
-        rows.append({"label": j.label, "value": badge_text(j.value), "css": j.css, "was": j.was, **source_link(j.source, copy, newest, root)})
+        rows.append({"label": j.label, "value": badge_text(j.value), "css": j.css, "was": j.was, **source_link(j.source, copy, newest, root, profile_of(doc.source_kind))})
     return rows
 
 
-def source_link(source: dict[str, Any] | None, copy: str | None, newest: Any, root: str) -> dict[str, Any]:
+def source_link(source: dict[str, Any] | None, copy: str | None, newest: Any, root: str, profile: Profile) -> dict[str, Any]:
     """Where a verdict is read, in words, with a link to our copy at that page (a PDF opens at
     `#page=N`) or to the publisher's data."""
-    words = source_words(source)
+    words = source_words(source, profile)
     href = None
     if source and isinstance(source.get("page"), int) and copy:
         href = f"{root}{copy}" + (f"#page={source['page']}" if copy.endswith(".pdf") else "")
@@ -526,7 +526,7 @@ def document_view(doc: SiteDocument, ctx: Context) -> dict[str, Any]:
     # the sentence gives the publication date (or, without one, when the monitor first saw it)
     about = [("First seen by the monitor", day(doc.first_seen))] if doc.published else []
     about += facts(doc, shown)
-    lead_where = source_link(lead.source, copy, newest, root) if lead else None
+    lead_where = source_link(lead.source, copy, newest, root, profile) if lead else None
     grades = judgement_rows(found, stated, ctx, doc, root)
     every_grade = bool(lead_where and lead_where["where"] and grades and all(g["where"] == lead_where["where"] for g in grades))
     if every_grade:

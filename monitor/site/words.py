@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from monitor.deliver.labels import format_day
+from monitor.deliver.labels import format_day, where_read
 from monitor.profile import Profile
 from monitor.site.data import SiteDocument, SiteSource, council_of
 from monitor.sources import PROFILES, profile_of
@@ -241,20 +241,18 @@ def _service_area(meta: dict[str, Any]) -> str:
     return ": ".join(parts)
 
 
-def source_words(source: dict[str, Any] | None) -> str | None:
-    """Where a verdict was read, in words, as the emails say it: "page 1, the grade table" for
-    a table row (its words are the grade already said), the sentence or label quoted otherwise
+def source_words(source: dict[str, Any] | None, profile: Profile) -> str | None:
+    """Where a verdict was read, in words, by the emails' rule (deliver.labels.where_read):
+    "page 1, the grade table" for a table row, the sentence or label quoted otherwise
     ("page 1: “Decision: Upheld”")."""
-    if not source:
-        return None
-    if isinstance(source.get("page"), int):
-        text = " ".join(str(source.get("text") or "").replace(" :", ":").split())
-        if not text:
-            return f"page {source['page']}"
-        if text[-1:] in ".!?”\"" or text.casefold().startswith(("decision", "determination", "finding")):
-            return f"page {source['page']}: “{text}”"
-        return f"page {source['page']}, the grade table"
-    if source.get("url"):
+    how, page, text = where_read(source, profile)
+    if how == "quote":
+        return f"page {page}: “{text}”"
+    if how == "table":
+        return f"page {page}, the grade table"
+    if how == "page":
+        return f"page {page}"
+    if how == "data":
         return "the publisher's data"
     return None
 
