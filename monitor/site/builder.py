@@ -1,12 +1,18 @@
 """`build_site`: the store as a static site of plain HTML, CSS and inline SVG under one folder,
-readable from file:// and publishable as it is (every stored copy it links is copied in)."""
+readable from file:// and publishable as it is (every stored copy it links is copied in).
+
+A build rewrites only what changed since the last one (monitor/site/state.py): the pages of
+documents whose inputs changed, the index parts they fall in, and the lists (overview,
+council pages, timeline, findings) whose words changed. The texts of documents are read from
+the store only for the pages being written, a few hundred at a time, so a build's memory
+follows the number of documents, not their length. `--full` (or a missing or stale state)
+writes everything; the result is the same, byte for byte."""
 
 from __future__ import annotations
 
-import json
+import hashlib
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,19 +23,20 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from monitor.deliver.labels import publisher_label
 from monitor.registry import source_councils
 from monitor.responses import role_of
-from monitor.site import pages
-from monitor.site.data import SiteData, load
+from monitor.site import charts, pages
+from monitor.site.data import SiteData, SiteDocument, forget_texts, load, load_texts
+from monitor.site.files import write_text
+from monitor.site.search_parts import PartWriter, part_digits, part_name
+from monitor.site.state import SiteState, code_fingerprint, digest_of, state_path
 from monitor.site.words import day
 
 HERE = Path(__file__).parent
 SITE_NAME = "report-monitor"
-#: text of one document kept in the client-side search index; beyond it the page is cut, so a
-#: published index stays a size a browser loads (docs/SITE.md)
-MAX_INDEX_CHARS = 60_000
-
+#: documents whose texts are read from the store at once
+BATCH = 200
+__all__ = ["SiteBuild", "build_from_data", "build_site", "write_text"]
 
 @dataclass
 class SiteBuild:
@@ -40,25 +47,15 @@ class SiteBuild:
     pages: int
     files: int
     seconds: float
+    #: "full" or "incremental"
+    mode: str = "full"
+    #: pages and index parts written (a page whose inputs had not changed is left alone)
+    written: int = 0
 
 
 def environment() -> Environment:
     """Jinja with autoescape on for every template: publishers' strings are never markup."""
     return Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-
-
-def write_text(path: Path, text: str) -> None:
-    """Replace `path` in one rename so a web server never serves half a page. No fsync: the
-    site is rebuilt from the store after every pass, so a page lost in a crash comes back."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def copy_blobs(data: SiteData, blob_path: Callable[[str], Path], out: Path) -> dict[str, str]:
@@ -70,13 +67,13 @@ def copy_blobs(data: SiteData, blob_path: Callable[[str], Path], out: Path) -> d
         for v in doc.versions:
             if v.sha256 in copies:
                 continue
-            source = blob_path(v.sha256)
-            if not source.is_file():
-                # pruned or not yet written: the page says the copy is not in the site
-                continue
             rel = pages.stored_name(v.sha256, v.content_type)
             target = out / rel
             if not target.exists():
+                source = blob_path(v.sha256)
+                if not source.is_file():
+                    # pruned or not yet written: the page says the copy is not in the site
+                    continue
                 target.parent.mkdir(parents=True, exist_ok=True)
                 try:
                     os.link(source, target)
@@ -86,125 +83,150 @@ def copy_blobs(data: SiteData, blob_path: Callable[[str], Path], out: Path) -> d
     return copies
 
 
-def search_index(data: SiteData) -> dict[str, Any]:
-    """Titles and page texts for the client-side search; a page seen in a newer version is not
-    repeated for an older one, so an old version's chunks are what it alone said."""
-    documents = []
-    for doc in data.documents:
-        seen: set[str] = set()
-        chunks: list[list[Any]] = []
-        budget = MAX_INDEX_CHARS
-        for v in reversed(doc.versions):
-            for number, page in enumerate(v.pages, start=1):
-                text = " ".join(page.split())
-                if not text or text in seen or budget <= 0:
-                    continue
-                seen.add(text)
-                chunks.append([v.number, number, text[:budget]])
-                budget -= len(text)
-        if not chunks:
-            chunks.append([doc.versions[-1].number if doc.versions else 1, 1, ""])
-        documents.append(
-            {
-                "title": doc.title,
-                "url": pages.doc_link(doc),
-                "publisher": publisher_label(doc.source_kind),
-                "date": doc.when.isoformat(),
-                "when": day(doc.when),
-                "chunks": chunks,
-            }
-        )
-    return {"documents": documents}
+def _remove_stale_copies(out: Path, keep: set[str], before: list[str] | None) -> None:
+    """Stored copies no document links any more (a document taken out of the store) go too:
+    those the last build listed, or on a full build whatever is under files/."""
+    if before is None:
+        folder = out / "files"
+        before = [str(p.relative_to(out)) for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
+    for rel in before:
+        if rel not in keep:
+            (out / rel).unlink(missing_ok=True)
 
 
-def _document_pages(env: Environment, data: SiteData, out: Path, ctx: pages.Context, common: dict[str, Any]) -> set[str]:
+class _Writer:
+    """Writes pages, leaving alone those whose digest is the one the last build recorded."""
+
+    def __init__(self, out: Path, previous: SiteState | None, state: SiteState):
+        self.out = out
+        self.previous = previous.pages if previous else {}
+        self.state = state
+        self.written = 0
+
+    def due(self, rel: str, digest: str) -> bool:
+        """Record `rel`'s digest; True when the page must be written."""
+        self.state.pages[rel] = digest
+        return self.previous.get(rel) != digest or not (self.out / rel).exists()
+
+    def page(self, rel: str, render: Callable[[], str]) -> None:
+        """A page whose digest is that of its own text (every page but a document's)."""
+        html = charts.number_ids(render())
+        if self.due(rel, hashlib.sha256(html.encode()).hexdigest()[:32]):
+            self.put(rel, html)
+
+    def put(self, rel: str, html: str) -> None:
+        """Write a page whose inputs changed."""
+        write_text(self.out / rel, html)
+        self.written += 1
+
+    def remove_stale(self, folder: str, whole: bool) -> None:
+        """Pages of documents no longer in the store (pruned) go too: the site is the store."""
+        if whole:
+            path = self.out / folder
+            gone = [f"{folder}/{p.name}" for p in path.glob("*.html")] if path.is_dir() else []
+        else:
+            gone = [rel for rel in self.previous if rel.startswith(folder + "/")]
+        for rel in gone:
+            if rel not in self.state.pages:
+                (self.out / rel).unlink(missing_ok=True)
+
+
+def _document_pages(env: Environment, data: SiteData, ctx: pages.Context, writer: _Writer, parts: PartWriter,
+                    texts: Callable[[list[SiteDocument]], None] | None) -> None:
+    """documents/<slug>.html for each document whose inputs changed, and its index line; the
+    texts are read for those documents only, a batch at a time, and let go once written."""
     template = env.get_template("document.html.j2")
-    written = set()
-    for doc in data.documents:
-        name = f"{doc.slug}.html"
-        write_text(out / "documents" / name, template.render(d=pages.document_view(doc, ctx), root="../", **common))
-        written.add(name)
-    return written
+    code = writer.state.code
+    due = [doc for doc in data.documents if writer.due(pages.doc_link(doc), digest_of([code, pages.document_inputs(doc, ctx)])) or parts.whole]
+    for start in range(0, len(due), BATCH):
+        batch = due[start : start + BATCH]
+        if texts:
+            texts(batch)
+        for doc in batch:
+            writer.put(pages.doc_link(doc), charts.number_ids(template.render(d=pages.document_view(doc, ctx), root="../", site_name=SITE_NAME)))
+            parts.add(doc)
+        if texts:
+            forget_texts(batch)
 
 
-def _finding_pages(env: Environment, out: Path, ctx: pages.Context, common: dict[str, Any]) -> set[str]:
+def _finding_pages(env: Environment, ctx: pages.Context, writer: _Writer) -> None:
     """findings/<slug>.html: one page per finding, with the council's answers."""
     template = env.get_template("finding.html.j2")
-    written = set()
     for status in ctx.statuses.values():
-        name = f"{status.doc.slug}.html"
-        write_text(out / "findings" / name, template.render(f=pages.finding_view(status, ctx), root="../", **common))
-        written.add(name)
-    write_text(out / "findings.html", env.get_template("findings.html.j2").render(rows=pages.findings_index(ctx), root="", **common))
-    return written
+        writer.page(f"findings/{status.doc.slug}.html", lambda s=status: template.render(f=pages.finding_view(s, ctx), root="../", site_name=SITE_NAME))
+    writer.page("findings.html", lambda: env.get_template("findings.html.j2").render(rows=pages.findings_index(ctx), root="", site_name=SITE_NAME))
 
 
-def _timeline_pages(env: Environment, data: SiteData, out: Path, ctx: pages.Context, common: dict[str, Any]) -> set[str]:
+def _timeline_pages(env: Environment, data: SiteData, ctx: pages.Context, writer: _Writer) -> None:
     """timeline.html and a page per filter under timeline/ (publisher, publisher and kind,
     year), so the timeline filters without JavaScript; timeline.js only enhances it."""
     template = env.get_template("timeline.html.j2")
     filters = pages.timeline_filters(data)
     nav = {"publishers": filters["publishers"], "years": filters["years"]}
-    write_text(out / "timeline.html", template.render(root="", years=pages.timeline(data.documents, ctx), nav=nav, current=None, **common))
-    written = set()
+    common = {"nav": nav, "site_name": SITE_NAME}
+    writer.page("timeline.html", lambda: template.render(root="", years=pages.timeline(data.documents, ctx), current=None, **common))
     chosen = [*filters["years"]]
     for publisher in filters["publishers"]:
         chosen.append({**publisher, "title": f"Published by {publisher['name']}"})
         if len(publisher["kinds"]) > 1:  # one kind alone is its publisher's page
             chosen += publisher["kinds"]
     for choice in chosen:
-        name = choice["path"].split("/", 1)[1]
-        html = template.render(root="../", years=pages.timeline(choice["docs"], ctx), nav=nav, current=choice, **common)
-        write_text(out / "timeline" / name, html)
-        written.add(name)
-    return written
+        writer.page(choice["path"], lambda c=choice: template.render(root="../", years=pages.timeline(c["docs"], ctx), current=c, **common))
 
 
-def _remove_stale(folder: Path, keep: set[str]) -> None:
-    """Pages of documents no longer in the store (pruned) go too: the site is the store."""
-    if folder.is_dir():
-        for path in folder.glob("*.html"):
-            if path.name not in keep:
-                path.unlink()
+def _council_pages(env: Environment, overview: dict[str, Any], writer: _Writer) -> None:
+    """councils/<council>.html: each council's record on a page of its own."""
+    template = env.get_template("council.html.j2")
+    for view in overview["councils"]:
+        writer.page(view["link"], lambda v=view: template.render(c=v, root="../", site_name=SITE_NAME))
+
+
+def _render(data: SiteData, out: Path, blob_path: Callable[[str], Path], built_at: datetime,
+            texts: Callable[[list[SiteDocument]], None] | None, previous: SiteState | None) -> tuple[SiteBuild, SiteState]:
+    started = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    digits = part_digits(len(data.documents))
+    if previous is not None and previous.part_digits != digits:
+        previous = None  # the index is cut into another number of parts: everything anew
+    state = SiteState(str(out.resolve()), code_fingerprint(), part_digits=digits)
+    writer = _Writer(out, previous, state)
+    env = environment()
+    copies = copy_blobs(data, blob_path, out)
+    ctx = pages.context(data, built_at, copies)
+    parts = PartWriter(out, digits, data.documents, previous.parts if previous else None)
+    _document_pages(env, data, ctx, writer, parts, texts)
+    if previous is not None:
+        parts.removed(part_name(rel[len('documents/') : -len('.html')], digits) for rel in previous.pages if rel.startswith("documents/") and rel not in state.pages)
+    no_texts = texts or (lambda _docs: None)
+    state.parts = parts.finish(no_texts, forget_texts if texts else (lambda _docs: None))
+    writer.written += len(parts.touched) if previous is not None else len(state.parts)
+    overview = pages.overview(data, ctx)
+    # the build's time is on the overview alone, so a page that did not change is not rewritten
+    writer.page("index.html", lambda: env.get_template("index.html.j2").render(
+        root="", built_at=f"{day(built_at)}, {built_at:%H:%M} UTC", site_name=SITE_NAME, **overview))
+    writer.page("search.html", lambda: env.get_template("search.html.j2").render(root="", parts=sorted(state.parts), site_name=SITE_NAME))
+    for name in ("site.css", "search.js", "timeline.js"):
+        writer.page(name, lambda n=name: resources.files("monitor.site").joinpath("static", n).read_text(encoding="utf-8"))
+    _finding_pages(env, ctx, writer)
+    _timeline_pages(env, data, ctx, writer)
+    _council_pages(env, overview, writer)
+    whole = previous is None
+    for folder in ("documents", "findings", "timeline", "councils"):
+        writer.remove_stale(folder, whole)
+    state.files = sorted(set(copies.values()))
+    _remove_stale_copies(out, set(state.files), None if whole else previous.files)
+    seconds = time.perf_counter() - started
+    mode = "full" if whole else "incremental"
+    state.last_build = {"mode": mode, "seconds": round(seconds, 3), "pages_written": writer.written,
+                        "documents": len(data.documents), "pages": len(state.pages), "at": built_at.isoformat()}
+    return SiteBuild(out, len(data.documents), len(state.pages), len(copies), seconds, mode, writer.written), state
 
 
 def build_from_data(data: SiteData, out: Path, blob_path: Callable[[str], Path], built_at: datetime | None = None) -> SiteBuild:
-    """Write the site for already-loaded data (the benchmark calls this directly)."""
-    started = time.perf_counter()
-    built_at = built_at or datetime.now(UTC)
-    out.mkdir(parents=True, exist_ok=True)
-    env = environment()
-    common = {"site_name": SITE_NAME, "built_at": f"{day(built_at)}, {built_at:%H:%M} UTC"}
-    copies = copy_blobs(data, blob_path, out)
-    ctx = pages.context(data, built_at, copies)
-    write_text(out / "index.html", env.get_template("index.html.j2").render(root="", **pages.overview(data, ctx), **common))
-    write_text(out / "search.html", env.get_template("search.html.j2").render(root="", **common))
-    # "</" cannot end the script early: JSON escapes "/" after "<" here
-    index_json = json.dumps(search_index(data), ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
-    write_text(out / "search-index.js", f"window.MONITOR_SEARCH = {index_json};\n")
-    for name in ("site.css", "search.js", "timeline.js"):
-        write_text(out / name, resources.files("monitor.site").joinpath("static", name).read_text(encoding="utf-8"))
-    written = _document_pages(env, data, out, ctx, common)
-    _remove_stale(out / "documents", written)
-    found = _finding_pages(env, out, ctx, common)
-    _remove_stale(out / "findings", found)
-    filtered = _timeline_pages(env, data, out, ctx, common)
-    _remove_stale(out / "timeline", filtered)
-    councils = _council_pages(env, data, out, ctx, common)
-    _remove_stale(out / "councils", councils)
-    pages_written = len(written) + len(found) + len(filtered) + len(councils) + 5
-    return SiteBuild(out, len(data.documents), pages_written, len(copies), time.perf_counter() - started)
-
-
-def _council_pages(env: Environment, data: SiteData, out: Path, ctx: pages.Context, common: dict[str, Any]) -> set[str]:
-    """councils/<council>.html: each council's record on a page of its own."""
-    template = env.get_template("council.html.j2")
-    written = set()
-    for view in pages.overview(data, ctx)["councils"]:
-        name = view["link"].split("/", 1)[1]
-        write_text(out / "councils" / name, template.render(c=view, root="../", **common))
-        written.add(name)
-    return written
+    """Write the whole site for already-loaded data, texts included (tests and benchmarks)."""
+    build, state = _render(data, out, blob_path, built_at or datetime.now(UTC), None, None)
+    state.write(state_path(out))
+    return build
 
 
 def default_out(config: Any) -> Path:
@@ -212,13 +234,21 @@ def default_out(config: Any) -> Path:
     return Path(config.data_dir) / "site"
 
 
-def build_site(config: Any, store: Any, out: Path | None = None) -> SiteBuild:
-    """Build the static site of `store` into `out` (default `<data_dir>/site/`)."""
+def build_site(config: Any, store: Any, out: Path | None = None, *, full: bool = False, built_at: datetime | None = None) -> SiteBuild:
+    """Bring the static site of `store` in `out` (default `<data_dir>/site/`) up to date:
+    only what changed since the last build is written, unless `full` (or there is no usable
+    record of the last build)."""
     out = Path(out) if out is not None else default_out(config)
+    where = state_path(out)
+    previous = None if full else SiteState.read(where, out, code_fingerprint())
+    # a build cut short must not leave a state that vouches for pages it did not write
+    where.unlink(missing_ok=True)
     with store.session() as session:
-        data = load(session)
-    # a source's `role:` in the configuration overrides its kind's (monitor/responses.py)
-    data.roles = {s.name: role_of(config, s.name, s.kind) for s in data.sources}
-    data.councils = source_councils(config.sources)
-    return build_from_data(data, out, store.blobs.path_for)
+        data = load(session, texts=False)
+        # a source's `role:` in the configuration overrides its kind's (monitor/responses.py)
+        data.roles = {s.name: role_of(config, s.name, s.kind) for s in data.sources}
+        data.councils = source_councils(config.sources)
+        build, state = _render(data, out, store.blobs.path_for, built_at or datetime.now(UTC), lambda docs: load_texts(session, docs), previous)
+    state.write(where)
+    return build
 

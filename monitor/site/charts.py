@@ -6,6 +6,7 @@ grade), outcomes in the order of their kind's scale, best first."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -50,6 +51,25 @@ def _next_id(prefix: str) -> str:
     global _seq
     _seq += 1
     return f"{prefix}-{_seq}"
+
+
+_CHART_ID = re.compile(r'(?<=")(bar|omb|hbar)-(\d+)-([td])(?=[" ])|(?<= )(bar|omb|hbar)-(\d+)-d(?=")')
+
+
+def number_ids(html: str) -> str:
+    """Number the charts' ids on one page 1, 2, 3... in the order they appear: a page reads
+    the same however many charts were drawn before it in the build, so an update of some
+    pages writes what a full build writes."""
+    seen: dict[str, str] = {}
+
+    def renumber(match: re.Match[str]) -> str:
+        prefix, number, part = (match.group(1), match.group(2), match.group(3)) if match.group(1) else (match.group(4), match.group(5), "d")
+        key = f"{prefix}-{number}"
+        if key not in seen:
+            seen[key] = f"{prefix}-{len(seen) + 1}"
+        return f"{seen[key]}-{part}"
+
+    return _CHART_ID.sub(renumber, html) if "<svg" in html else html
 
 
 def _open(width: int, height: int, title: str, desc: str, prefix: str) -> list[str]:

@@ -35,10 +35,14 @@ class SiteVersion:
     blob_path: str
     content_type: str
     size: int
-    pages: list[str]
+    #: the text, page by page; None until read (a build reads the text only of the documents
+    #: whose pages it writes: `load_texts`)
+    pages: list[str] | None
     extract_error: str | None
     #: what the publisher's reader found in this version (grades at the time)
     meta: dict[str, Any] = field(default_factory=dict)
+    #: the text's digest, so a build knows a version's text changed without reading it
+    text_sha256: str = ""
 
 
 @dataclass
@@ -149,8 +153,10 @@ def grade_rank(value: Any) -> int | None:
     return len(GRADE_ORDER) - GRADE_ORDER.index(text) if text in GRADE_ORDER else None
 
 
-def load(session: Session) -> SiteData:
-    """Read sources, documents, versions and events out of the store."""
+def load(session: Session, *, texts: bool = True) -> SiteData:
+    """Read sources, documents, versions and events out of the store; with `texts=False` the
+    versions' texts are left unread (`load_texts` reads them for the documents a build writes),
+    so what a build holds in memory follows the number of documents, not their length."""
     sources = {
         row.id: SiteSource(
             row.name, row.kind, row.health, row.last_run_at, row.last_ok_at, row.last_error, row.last_hint, row.consecutive_failures
@@ -183,16 +189,19 @@ def load(session: Session) -> SiteData:
         VersionRow.blob_path,
         VersionRow.content_type,
         VersionRow.size,
-        VersionRow.text,
+        VersionRow.text if texts else VersionRow.text_sha256,
         VersionRow.extract_error,
         VersionRow.meta,
+        VersionRow.text_sha256,
     )
-    for vid, doc_id, number, fetched_at, sha, blob, ctype, size, text, error, vmeta in session.execute(
+    for vid, doc_id, number, fetched_at, sha, blob, ctype, size, text, error, vmeta, text_sha in session.execute(
         select(*columns).order_by(VersionRow.document_id, VersionRow.number)
     ):
         if doc_id in docs:
-            pages = (text or "").split("\f")
-            docs[doc_id].versions.append(SiteVersion(vid, number, fetched_at, sha, blob, ctype or "", size, pages, error, vmeta if isinstance(vmeta, dict) else {}))
+            pages = (text or "").split("\f") if texts else None
+            docs[doc_id].versions.append(
+                SiteVersion(vid, number, fetched_at, sha, blob, ctype or "", size, pages, error, vmeta if isinstance(vmeta, dict) else {}, text_sha or "")
+            )
     events: list[SiteEvent] = []
     by_doc: dict[int, list[SiteEvent]] = defaultdict(list)
     for row in session.scalars(select(EventRow).order_by(EventRow.id)):
@@ -219,3 +228,21 @@ def load(session: Session) -> SiteData:
             docs[doc_id].events = doc_events
     ordered = sorted(docs.values(), key=lambda d: (d.when, d.id), reverse=True)
     return SiteData(list(sources.values()), ordered, events)
+
+
+def load_texts(session: Session, docs: list[SiteDocument]) -> None:
+    """Read the texts of `docs`' versions that are not read yet (a few hundred at a time, so a
+    long store is never one query's worth of memory)."""
+    wanted = {v.id: v for doc in docs for v in doc.versions if v.pages is None}
+    ids = sorted(wanted)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for vid, text in session.execute(select(VersionRow.id, VersionRow.text).where(VersionRow.id.in_(chunk))):
+            wanted[vid].pages = (text or "").split("\f")
+
+
+def forget_texts(docs: list[SiteDocument]) -> None:
+    """Let go of texts read for a page once it is written."""
+    for doc in docs:
+        for v in doc.versions:
+            v.pages = None

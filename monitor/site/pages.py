@@ -555,6 +555,22 @@ def document_view(doc: SiteDocument, ctx: Context) -> dict[str, Any]:
     }
 
 
+def document_inputs(doc: SiteDocument, ctx: Context) -> list[Any]:
+    """Everything a document's page is drawn from besides the code (`document_view` reads
+    nothing else): the document, its versions (their texts by digest), its events, the report
+    before it, its finding's state and where its copies sit. The same inputs draw the same
+    page, so a build leaves a page alone while they hold."""
+    before = ctx.previous.get(doc.id)
+    return [
+        [doc.id, doc.source, doc.source_kind, doc.key, doc.url, doc.title, doc.kind, doc.published, doc.first_seen, doc.status, doc.meta, doc.slug],
+        [[v.id, v.number, v.fetched_at, v.sha256, v.content_type, v.size, v.text_sha256, v.extract_error, v.meta, ctx.copies.get(v.sha256)]
+         for v in doc.versions],
+        [[e.id, e.type, e.severity, e.version_id, e.title, e.url, e.summary, e.details, e.created_at] for e in doc.events],
+        [before.id, before.slug, before.title, before.published, before.first_seen, before.meta, before.source_kind] if before else None,
+        [finding_cell(doc, ctx), doc.id in ctx.statuses],
+    ]
+
+
 def finding_view(status: FindingStatus, ctx: Context) -> dict[str, Any]:
     """The context of one finding's page: what it found, then the council's answers (each
     with the sentences that make it an answer) or how long it has gone unanswered."""

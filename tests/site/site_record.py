@@ -73,3 +73,16 @@ def opened_store(record: Record) -> Iterator[Store]:
         yield store
     finally:
         store.close()
+
+
+def search_documents(out: Path) -> list[dict]:
+    """Every document in the site's search index, read from its parts (search/index*.js)."""
+    import json
+
+    docs = []
+    for part in sorted((out / "search").glob("index*.js")):
+        raw = part.read_text(encoding="utf-8")
+        head, tail = "(window.MONITOR_SEARCH_PARTS = window.MONITOR_SEARCH_PARTS || []).push(", ");\n"
+        assert raw.startswith(head) and raw.endswith(tail), part
+        docs += json.loads(raw[len(head) : -len(tail)])
+    return docs

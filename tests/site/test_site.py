@@ -4,14 +4,21 @@ escaping and the accessibility basics that can be checked from the markup."""
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from lxml import html as lhtml
-from site_record import HOSTILE_TITLE, REISSUE_SENTENCE, REISSUED, Record, build_record, opened_store
+from site_record import (
+    HOSTILE_TITLE,
+    REISSUE_SENTENCE,
+    REISSUED,
+    Record,
+    build_record,
+    opened_store,
+    search_documents,
+)
 
 from monitor.site import charts
 from monitor.site.builder import build_from_data
@@ -209,9 +216,7 @@ def test_a_hostile_title_is_text_everywhere(record):
     raw = (record.out / doc_page(record, hostile["source"], hostile["key"])).read_text(encoding="utf-8")
     assert "<h1>Improvement notice issued to &lt;script&gt;alert(1)&lt;/script&gt;: June 2025</h1>" in raw
     # the search index keeps the title as data; search.js puts it into the page as text only
-    raw = (record.out / "search-index.js").read_text(encoding="utf-8")
-    data = json.loads(re.fullmatch(r"window\.MONITOR_SEARCH = (.*);\n", raw, re.S).group(1))
-    assert HOSTILE_TITLE in [d["title"] for d in data["documents"]]
+    assert HOSTILE_TITLE in [d["title"] for d in search_documents(record.out)]
     script = (record.out / "search.js").read_text(encoding="utf-8")
     assert "innerHTML" not in script and "textContent" in script
 
@@ -343,8 +348,7 @@ def test_cqc_quality_statements_chart_against_bands():
 
 
 def test_search_index_holds_every_version_text_once(record):
-    raw = (record.out / "search-index.js").read_text(encoding="utf-8")
-    data = json.loads(re.fullmatch(r"window\.MONITOR_SEARCH = (.*);\n", raw, re.S).group(1))
+    data = {"documents": search_documents(record.out)}
     (doc,) = [d for d in data["documents"] if d["url"] == doc_page(record, "harrow-ofsted", REISSUED)]
     versions = {c[0] for c in doc["chunks"]}
     assert versions == {1, 2}

@@ -95,7 +95,7 @@ def test_hostile_title_is_shown_as_text(record, served, tmp_path):
     dom = lhtml.fromstring(dump_dom(f"{served}/search.html?q={quote('improvement notice issued to <script>')}"))
     titles = [text_of(a) for a in dom.xpath("//ol[@id='results']/li/h2/a")]
     assert titles == [HOSTILE_TITLE]
-    assert [s.get("src") for s in dom.iter("script")] == ["search-index.js", "search.js"]
+    assert [s.get("src") for s in dom.iter("script")] == ["search/index.js", "search.js"]
     screenshot(url, tmp_path / "hostile.png")
 
 

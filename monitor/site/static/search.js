@@ -1,9 +1,11 @@
-// Client-side search over search-index.js (window.MONITOR_SEARCH), loaded as a script rather
+// Client-side search over the index parts search/index-*.js (window.MONITOR_SEARCH_PARTS), loaded as scripts rather
 // than fetched, because browsers refuse fetch() on file:// and the site must work offline.
 // Query: words and "quoted phrases", all of which must appear in one page of text.
 (function () {
   "use strict";
-  var index = window.MONITOR_SEARCH || { documents: [] };
+  // the parts hold the documents by their page name's digest; newest first across them all
+  var index = { documents: [].concat.apply([], window.MONITOR_SEARCH_PARTS || []) };
+  index.documents.sort(function (a, b) { return a.date < b.date ? 1 : a.date > b.date ? -1 : 0; });
   var form = document.getElementById("search-form");
   var input = document.getElementById("q");
   var status = document.getElementById("search-status");
