@@ -29,7 +29,7 @@ from monitor.site import charts, pages
 from monitor.site.data import SiteData, SiteDocument, forget_texts, load, load_texts
 from monitor.site.files import write_text
 from monitor.site.search_parts import PartWriter, part_digits, part_name
-from monitor.site.state import SiteState, code_fingerprint, digest_of, state_path
+from monitor.site.state import SiteState, code_fingerprint, digest_of, quick_digest, state_path
 from monitor.site.words import day
 
 HERE = Path(__file__).parent
@@ -58,16 +58,21 @@ def environment() -> Environment:
     return Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
-def copy_blobs(data: SiteData, blob_path: Callable[[str], Path], out: Path) -> dict[str, str]:
+def copy_blobs(data: SiteData, blob_path: Callable[[str], Path], out: Path, present: set[str] | None = None) -> dict[str, str]:
     """Copy (hard-link where possible) every version's stored bytes under out/files/.
     Returns sha256 -> path relative to the site. A blob already there is left alone: blobs
-    are content-addressed, so the same name is the same bytes."""
+    are content-addressed, so the same name is the same bytes. `present`: copies the last
+    build wrote (not looked at again on disk)."""
+    present = present or set()
     copies: dict[str, str] = {}
     for doc in data.documents:
         for v in doc.versions:
             if v.sha256 in copies:
                 continue
             rel = pages.stored_name(v.sha256, v.content_type)
+            if rel in present:
+                copies[v.sha256] = rel
+                continue
             target = out / rel
             if not target.exists():
                 source = blob_path(v.sha256)
@@ -106,10 +111,15 @@ class _Writer:
     def due(self, rel: str, digest: str) -> bool:
         """Record `rel`'s digest; True when the page must be written."""
         self.state.pages[rel] = digest
-        return self.previous.get(rel) != digest or not (self.out / rel).exists()
+        return self.previous.get(rel) != digest or not os.path.exists(f"{self.out}/{rel}")
 
-    def page(self, rel: str, render: Callable[[], str]) -> None:
-        """A page whose digest is that of its own text (every page but a document's)."""
+    def page(self, rel: str, render: Callable[[], str], view: Any = None) -> None:
+        """A page whose digest is that of its view (what the template is given), when one is
+        given, else of its own text: drawn only when the digest changed."""
+        if view is not None:
+            if self.due(rel, digest_of([self.state.code, view])):
+                self.put(rel, charts.number_ids(render()))
+            return
         html = charts.number_ids(render())
         if self.due(rel, hashlib.sha256(html.encode()).hexdigest()[:32]):
             self.put(rel, html)
@@ -137,7 +147,7 @@ def _document_pages(env: Environment, data: SiteData, ctx: pages.Context, writer
     texts are read for those documents only, a batch at a time, and let go once written."""
     template = env.get_template("document.html.j2")
     code = writer.state.code
-    due = [doc for doc in data.documents if writer.due(pages.doc_link(doc), digest_of([code, pages.document_inputs(doc, ctx)])) or parts.whole]
+    due = [doc for doc in data.documents if writer.due(pages.doc_link(doc), quick_digest(code, pages.document_inputs(doc, ctx))) or parts.whole]
     for start in range(0, len(due), BATCH):
         batch = due[start : start + BATCH]
         if texts:
@@ -164,14 +174,19 @@ def _timeline_pages(env: Environment, data: SiteData, ctx: pages.Context, writer
     filters = pages.timeline_filters(data)
     nav = {"publishers": filters["publishers"], "years": filters["years"]}
     common = {"nav": nav, "site_name": SITE_NAME}
-    writer.page("timeline.html", lambda: template.render(root="", years=pages.timeline(data.documents, ctx), current=None, **common))
+    # what the filter links say (the documents behind them are in each page's rows)
+    links = [[p["path"], p["count"], [[k["path"], k["count"]] for k in p["kinds"]]] for p in nav["publishers"]] + [[y["path"], y["count"]] for y in nav["years"]]
+    years = pages.timeline(data.documents, ctx)
+    writer.page("timeline.html", lambda: template.render(root="", years=years, current=None, **common), [years, links])
     chosen = [*filters["years"]]
     for publisher in filters["publishers"]:
         chosen.append({**publisher, "title": f"Published by {publisher['name']}"})
         if len(publisher["kinds"]) > 1:  # one kind alone is its publisher's page
             chosen += publisher["kinds"]
     for choice in chosen:
-        writer.page(choice["path"], lambda c=choice: template.render(root="../", years=pages.timeline(c["docs"], ctx), current=c, **common))
+        years = pages.timeline(choice["docs"], ctx)
+        current = {k: v for k, v in choice.items() if k not in ("docs", "kinds")}
+        writer.page(choice["path"], lambda c=choice, y=years: template.render(root="../", years=y, current=c, **common), [years, links, current])
 
 
 def _council_pages(env: Environment, overview: dict[str, Any], writer: _Writer) -> None:
@@ -191,7 +206,7 @@ def _render(data: SiteData, out: Path, blob_path: Callable[[str], Path], built_a
     state = SiteState(str(out.resolve()), code_fingerprint(), part_digits=digits)
     writer = _Writer(out, previous, state)
     env = environment()
-    copies = copy_blobs(data, blob_path, out)
+    copies = copy_blobs(data, blob_path, out, set(previous.files) if previous else set())
     ctx = pages.context(data, built_at, copies)
     parts = PartWriter(out, digits, data.documents, previous.parts if previous else None)
     _document_pages(env, data, ctx, writer, parts, texts)

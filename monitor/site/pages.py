@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -90,6 +90,8 @@ class Context:
     statuses: dict[int, FindingStatus]
     previous: dict[int, SiteDocument]
     copies: dict[str, str]
+    #: document id -> its line in lists, drawn once a build (a document is on several lists)
+    rows: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 def previous_reports(data: SiteData) -> dict[int, SiteDocument]:
@@ -164,6 +166,15 @@ def finding_cell(doc: SiteDocument, ctx: Context) -> dict[str, Any] | None:
 
 def summary_row(doc: SiteDocument, ctx: Context | None = None) -> dict[str, Any]:
     """A document as one line of a list."""
+    if ctx is not None:
+        row = ctx.rows.get(doc.id)
+        if row is None:
+            row = ctx.rows[doc.id] = _summary_row(doc, ctx)
+        return row
+    return _summary_row(doc, None)
+
+
+def _summary_row(doc: SiteDocument, ctx: Context | None) -> dict[str, Any]:
     profile = profile_of(doc.source_kind)
     verdict = verdict_fields(profile, doc.meta)
     first = next(iter(verdict.items()), None)

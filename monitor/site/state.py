@@ -56,6 +56,13 @@ def digest_of(value: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+def quick_digest(code: str, inputs: Any) -> str:
+    """A digest of a document page's inputs by their repr: the same store read twice gives the
+    same repr (dicts keep the order they were stored in), and it is several times quicker than
+    JSON over twelve thousand documents."""
+    return hashlib.sha1(f"{code}{inputs!r}".encode()).hexdigest()
+
+
 @dataclass
 class SiteState:
     """The pages and index parts one build wrote, with the digests they were written from."""
