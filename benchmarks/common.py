@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import signal
 import statistics
 import subprocess
 import sys
@@ -150,24 +151,39 @@ class ChildRun:
     stderr: str
     peak_tree_rss_mb: float
     max_single_rss_mb: float
+    #: stopped by `give_up` before it finished (seconds is then when it was stopped)
+    stopped: bool = False
 
 
-def run_child(argv: Sequence[str], env: dict[str, str] | None = None, *, sample_every: float = 0.05) -> ChildRun:
+def run_child(
+    argv: Sequence[str],
+    env: dict[str, str] | None = None,
+    *,
+    sample_every: float = 0.05,
+    give_up: Callable[[float], bool] | None = None,
+) -> ChildRun:
     """Run a command; sample its process tree's summed RSS from /proc every `sample_every` s.
 
     Also reports the largest single process's peak (ru_maxrss from wait4 for the command
     itself; the sampled peak is the one to quote for "the whole process tree").
+    `give_up(seconds so far)` is asked at every sample; when it answers True the command and
+    its children (their own process group) are terminated and the run is marked stopped.
     """
     full_env = dict(os.environ, **(env or {}))
     started = time.perf_counter()
-    proc = subprocess.Popen(argv, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    proc = subprocess.Popen(argv, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                            start_new_session=give_up is not None)
     peak = 0
     stop = threading.Event()
+    stopped = False
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, stopped
         while not stop.is_set():
             peak = max(peak, tree_rss_kb(proc.pid))
+            if give_up is not None and not stopped and give_up(time.perf_counter() - started):
+                stopped = True
+                os.killpg(proc.pid, signal.SIGTERM)
             stop.wait(sample_every)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -176,7 +192,7 @@ def run_child(argv: Sequence[str], env: dict[str, str] | None = None, *, sample_
     seconds = time.perf_counter() - started
     stop.set()
     sampler.join()
-    return ChildRun(seconds, proc.returncode, out, err, peak / 1024, 0.0)
+    return ChildRun(seconds, proc.returncode, out, err, peak / 1024, 0.0, stopped)
 
 
 def monitor_cmd(*args: str) -> list[str]:

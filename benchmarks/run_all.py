@@ -1,7 +1,7 @@
 """`make bench`: every benchmark in turn; the combined Markdown goes to stdout and to
 benchmarks/out/RESULTS.md (docs/BENCHMARKS.md quotes it with the command that produced it).
 
-    python -m benchmarks.run_all [--quick] [--only pass,extract,store,urlwatch,cores,startup,phrases]
+    python -m benchmarks.run_all [--quick] [--only pass,extract,store,urlwatch,cores,startup,phrases,national]
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from benchmarks import (
     bench_cores,
     bench_extract,
+    bench_national,
     bench_pass,
     bench_phrases,
     bench_startup,
@@ -32,6 +33,7 @@ BENCHES = {
     "startup": ("Start-up", bench_startup),
     "phrases": ("Phrase detection against extraction", bench_phrases),
     "reading": ("Verdicts read right from real documents", eval_reading),
+    "national": ("National: 150 and 600 simulated councils", bench_national),
 }
 
 

@@ -10,6 +10,8 @@ say exactly what a pass asked for.
 from __future__ import annotations
 
 import hashlib
+import selectors
+import socketserver
 import threading
 import time
 from collections import Counter
@@ -40,6 +42,17 @@ class Tally:
         return sum(
             n for (k, s), n in self.requests.items() if (kind is None or k == kind) and (status is None or s == status)
         )
+
+
+class _LoopbackServer(ThreadingHTTPServer):
+    """A threading HTTP server that names itself by its address: the stdlib's server_bind asks
+    the resolver for the address's name (socket.getfqdn), ~0.1 s per 127.x.y.z address, a
+    minute for 600 simulated councils."""
+
+    def server_bind(self) -> None:
+        socketserver.TCPServer.server_bind(self)
+        host, port = self.server_address[:2]
+        self.server_name, self.server_port = host, port
 
 
 def _agent_family(agent: str) -> str:
@@ -75,7 +88,7 @@ class SimSite:
             def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
                 site._serve(self)
 
-        self.httpd = ThreadingHTTPServer((host, 0), Handler)
+        self.httpd = _LoopbackServer((host, 0), Handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
@@ -166,10 +179,11 @@ class SimSite:
 
 
 class SimFarm:
-    """Several sites on 127.0.0.2, 127.0.0.3, ...; `with SimFarm(corpus) as farm:`."""
+    """Several sites on 127.0.0.2, 127.0.0.3, ... (or the given `hosts`); `with SimFarm(corpus) as farm:`."""
 
-    def __init__(self, corpus: list[list[SimDocument]], *, latency: float = 0.0):
-        self.sites = [SimSite(f"127.0.0.{i + 2}", docs, latency=latency) for i, docs in enumerate(corpus)]
+    def __init__(self, corpus: list[list[SimDocument]], *, latency: float = 0.0, hosts: list[str] | None = None):
+        hosts = hosts or [f"127.0.0.{i + 2}" for i in range(len(corpus))]
+        self.sites = [SimSite(host, docs, latency=latency) for host, docs in zip(hosts, corpus, strict=True)]
 
     def __enter__(self) -> SimFarm:
         for site in self.sites:
@@ -195,3 +209,31 @@ class SimFarm:
 
     def requests_for(self, family: str) -> int:
         return sum(site.tally.requests_by_agent[family] for site in self.sites)
+
+
+class SharedLoopFarm(SimFarm):
+    """A farm of many sites, each still its own server on its own address, whose listening
+    sockets one thread watches (a thread per connection as before): hundreds of
+    `serve_forever` threads each polling every 0.5 s would cost the machine more than the
+    monitor under test, and stopping them one by one takes minutes."""
+
+    def __enter__(self) -> SharedLoopFarm:
+        self._stop = threading.Event()
+        self._selector = selectors.DefaultSelector()
+        for site in self.sites:
+            self._selector.register(site.httpd, selectors.EVENT_READ, site.httpd)
+        self._loop = threading.Thread(target=self._serve, daemon=True)
+        self._loop.start()
+        return self
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            for key, _ in self._selector.select(0.2):
+                key.data._handle_request_noblock()  # what serve_forever does for a ready socket
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._loop.join()
+        self._selector.close()
+        for site in self.sites:
+            site.httpd.server_close()
