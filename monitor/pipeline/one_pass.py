@@ -135,8 +135,9 @@ class Pipeline:
         return result
 
     def _refresh_site(self, result: PassResult) -> None:
-        """Rebuild data/site/ when the pass found something (or there is no site yet): a build
-        reads the whole store, so a quiet pass leaves it as it was."""
+        """Bring data/site/ up to date when the pass found something (or there is no site yet):
+        only the pages whose inputs changed are rewritten (monitor/site/builder.py), and a quiet
+        pass leaves the site as it was."""
         from monitor.site import build_site
 
         out = self.config.data_dir / "site"
