@@ -73,6 +73,9 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     user_agent: str = DEFAULT_USER_AGENT
     per_host_delay: float = Field(5.0, ge=0)
+    #: how many hosts a pass works on at once: `auto` (what the machine can hold open; each
+    #: host still asked at most once per per_host_delay) or a number
+    parallel_hosts: int | Literal["auto"] = "auto"
     timeout: float = Field(30.0, gt=0)
     #: a whole download must finish within this many seconds (a server dribbling bytes)
     download_deadline: float = Field(600.0, gt=0)
@@ -101,6 +104,15 @@ class Settings(BaseModel):
     feed_size: int = Field(50, ge=1)
     feed_title: str = "report-monitor"
     feed_link: str = "https://example.invalid/report-monitor"
+
+    @field_validator("parallel_hosts", mode="before")
+    @classmethod
+    def _lanes(cls, value: object) -> int | str:
+        if value == "auto":
+            return "auto"
+        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 1024:
+            return value
+        raise ValueError("expected `auto` or a whole number from 1 to 1024")
 
     @field_validator("notify")
     @classmethod

@@ -34,6 +34,7 @@ from monitor.config import Config, SourceConfig, load_config
 from monitor.errors import ConfigError
 from monitor.http.client import HttpClient
 from monitor.lock import InstanceLock
+from monitor.pipeline.capacity import Turns, cpu_turns
 from monitor.schedule import _cron_dow, cron_trigger, is_due  # noqa: F401 - _cron_dow re-exported for tests
 from monitor.store.db import Store, utcnow
 from monitor.store.models import RunRow, SourceRow
@@ -53,8 +54,9 @@ class DaemonOptions:
     interval_seconds: float | None = None
     #: a run later than this after its time (the box slept) is skipped; None = always run once, late
     misfire_grace: int | None = 12 * 3600
-    #: sources on different hosts may run side by side, up to this many
-    workers: int = 4
+    #: sources on different hosts may run side by side, up to this many (None: the
+    #: `parallel_hosts` setting, `auto` by default: what the machine allows)
+    workers: int | None = None
     #: after SIGTERM, wait at most this long for running passes before giving up on them
     stop_timeout: float = 60.0
 
@@ -86,6 +88,8 @@ class Daemon:
         self._scheduler: BackgroundScheduler | None = None
         self._deliver_lock = threading.Lock()
         self._running = 0
+        #: the jobs running side by side take turns at the processor (monitor/pipeline/capacity.py)
+        self._turns = Turns(cpu_turns())
         self._running_cond = threading.Condition()
 
     # -- life cycle --------------------------------------------------------------------
@@ -98,7 +102,7 @@ class Daemon:
             self._store = Store(self.config.database_url, self.config.data_dir)
             self._http = self._new_http(self.config)
             self._scheduler = BackgroundScheduler(
-                executors={"default": ThreadPoolExecutor(max_workers=max(1, self.options.workers))},
+                executors={"default": ThreadPoolExecutor(max_workers=self._lanes(self.config))},
                 job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": self.options.misfire_grace},
             )
             self._schedule(self.config, first=True)
@@ -176,6 +180,14 @@ class Daemon:
         self._schedule(config, first=False)
         log.info("reloaded %s: %d source job(s)", config.path, len(self.source_jobs()))
         return True
+
+    def _lanes(self, config: Config) -> int:
+        """Source jobs run side by side at most: --workers, else what `parallel_hosts` allows."""
+        if self.options.workers is not None:
+            return max(1, self.options.workers)
+        from monitor.pipeline.one_pass import pass_lanes
+
+        return pass_lanes(config, [s for s in config.sources if s.common.enabled])
 
     def _new_http(self, config: Config) -> HttpClient:
         # one client shared by every job, so sources on the same host keep the per-host delay
@@ -259,7 +271,9 @@ class Daemon:
         started = time.monotonic()
         status = "error"
         try:
-            pipeline = Pipeline(config, store, http=http, workers=1, today=today_override(), should_stop=self.stop_event.is_set)
+            pipeline = Pipeline(
+                config, store, http=http, workers=1, turns=self._turns, today=today_override(), should_stop=self.stop_event.is_set
+            )
             result = pipeline.run([name], deliver=False)
             status = result.outcomes[0].status if result.outcomes else "skipped"
             if self.stop_event.is_set():

@@ -118,3 +118,14 @@ def redact_url(url: str) -> str:
     import re
 
     return re.sub(r"://([^:/@]+):[^@]+@", r"://\1:***@", url)
+
+
+def positive_int(text: str) -> int:
+    """argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
+    return value

@@ -13,6 +13,7 @@ from monitor.cli.common import (
     EXIT_OK,
     load_config_for,
     open_store,
+    positive_int,
     redact_url,
     table,
     today_override,
@@ -286,7 +287,12 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         action="store_true",
         help="only sources whose schedule: has fired since their last pass (for an hourly cron line)",
     )
-    p.add_argument("--workers", type=int, default=4, help="sources on different hosts checked side by side (default 4)")
+    p.add_argument(
+        "--workers",
+        type=positive_int,
+        default=None,
+        help="hosts checked side by side at most (default: settings.parallel_hosts, `auto`: what the machine allows)",
+    )
     p.add_argument(
         "--fail-only-if-all",
         action="store_true",

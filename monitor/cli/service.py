@@ -8,7 +8,15 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from monitor.cli.common import EXIT_FAILED, EXIT_OK, UsageError, load_config_for, open_store, table
+from monitor.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    UsageError,
+    load_config_for,
+    open_store,
+    positive_int,
+    table,
+)
 
 
 def _logging_for_service(args: argparse.Namespace, data_dir: Path, *, default_level: int) -> None:
@@ -115,7 +123,12 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     """Add the service commands to the parser."""
     p = add("daemon", cmd_daemon, "Run each source on its own schedule until stopped (for systemd).")
     p.add_argument("--jitter", type=float, default=60.0, help="random delay in seconds added to each run (default 60)")
-    p.add_argument("--workers", type=int, default=4, help="sources run side by side at most (default 4)")
+    p.add_argument(
+        "--workers",
+        type=positive_int,
+        default=None,
+        help="sources run side by side at most (default: settings.parallel_hosts, `auto`: what the machine allows)",
+    )
     p.add_argument(
         "--misfire-grace",
         type=int,

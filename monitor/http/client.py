@@ -19,6 +19,7 @@ import threading
 import time
 import urllib.robotparser
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -113,6 +114,10 @@ class HttpClient:
         #: (name -> True for a DNS failure): `monitor run` tells an offline machine from a site down
         self.answered_hosts: set[str] = set()
         self.unreachable_hosts: dict[str, bool] = {}
+        #: wraps every wait on a host (its politeness delay and the exchange itself): the pass
+        #: sets it to give the thread's processor turn to another while it waits
+        #: (monitor/pipeline/capacity.py)
+        self.waiting: Callable[[], AbstractContextManager[None]] = nullcontext
 
     # -- public -------------------------------------------------------------------------
 
@@ -148,7 +153,8 @@ class HttpClient:
             if cached.last_modified:
                 extra["If-Modified-Since"] = cached.last_modified
 
-        response = self._get_with_retries(url, extra, allowed, to_dir, conditional=bool(cached))
+        with self.waiting():
+            response = self._get_with_retries(url, extra, allowed, to_dir, conditional=bool(cached))
         if response.status == 304:
             if cached and cached.body is not None:
                 response.content = cached.body

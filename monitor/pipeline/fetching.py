@@ -114,7 +114,8 @@ class Fetcher:
             return
         assert response.path is not None
         blob = self.store.blobs.adopt(response.path, response.sha256)
-        extracted = self.extractor.extract(blob, response.content_type, src.kind)
+        with self.http.waiting():  # the extraction runs in a worker process: let another lane work
+            extracted = self.extractor.extract(blob, response.content_type, src.kind)
         fetched = Fetched(response.sha256, response.size, response.content_type, response.etag, response.last_modified)
         self.recorder.store_version(src, source_id, ref, fetched, extracted, known, now, outcome)
 
@@ -130,7 +131,8 @@ class Fetcher:
     ) -> None:
         """Read stored bytes again after a passing extraction failure."""
         assert known.latest_sha
-        extracted = self.extractor.extract(self.store.blobs.path_for(known.latest_sha), known.latest_content_type, src.kind)
+        with self.http.waiting():
+            extracted = self.extractor.extract(self.store.blobs.path_for(known.latest_sha), known.latest_content_type, src.kind)
         if extracted.error:
             book.touch(known, ref, now, fetched=True)
             outcome.document_errors += 1

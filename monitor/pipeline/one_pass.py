@@ -21,6 +21,7 @@ from monitor.evidence import RecordingHttp
 from monitor.extract.pool import Extractor
 from monitor.health import record_incomplete, record_outcome
 from monitor.http.client import HttpClient
+from monitor.pipeline.capacity import Turns, cpu_turns, host_lanes
 from monitor.pipeline.fetching import Fetcher
 from monitor.pipeline.known_documents import Bookkeeping, load_known
 from monitor.pipeline.listing import (
@@ -59,7 +60,8 @@ class Pipeline:
         http: HttpClient | None = None,
         extractor: Extractor | None = None,
         today: date | None = None,
-        workers: int = 4,
+        workers: int | None = None,
+        turns: Turns | None = None,
         should_stop: Callable[[], bool] = lambda: False,
         on_source_done: Callable[[SourceOutcome], None] | None = None,
     ):
@@ -74,7 +76,10 @@ class Pipeline:
             pdf_extractor=config.settings.pdf_extractor,
         )
         self.today = today
-        self.workers = max(1, workers)
+        #: hosts worked on at once: `--workers`, else `parallel_hosts` (monitor/pipeline/capacity.py)
+        self.workers = workers
+        self.turns = turns or Turns(cpu_turns())
+        self.http.waiting = self.turns.waiting
         self.on_source_done = on_source_done
         self.recorder = Recorder(config, store)
 
@@ -98,14 +103,15 @@ class Pipeline:
         contexts = [s for s in chosen if s.source_class.context_source]
         for src in chosen:
             if src not in cross_checks and src not in contexts:
-                groups.setdefault(self._host_key(src), []).append(src)
+                groups.setdefault(host_key(src), []).append(src)
 
         def run_group(group: list[SourceConfig]) -> list[SourceOutcome]:
             outcomes = []
             for src in group:
                 if self.should_stop():
                     break
-                outcome = self.run_source(src)
+                with self.turns.turn():
+                    outcome = self.run_source(src)
                 outcomes.append(outcome)
                 if self.on_source_done:
                     self.on_source_done(outcome)
@@ -113,12 +119,16 @@ class Pipeline:
 
         try:
             result.outcomes.extend(run_group(contexts))
-            if self.workers == 1 or len(groups) <= 1:
+            lanes = self.lanes(len(groups))
+            if lanes == 1:
                 for group in groups.values():
                     result.outcomes.extend(run_group(group))
             else:
-                with ThreadPoolExecutor(max_workers=min(self.workers, len(groups))) as pool:
-                    for outcomes in pool.map(run_group, groups.values()):
+                # hosts with most sources first: when there are more hosts than lanes, the
+                # longest lanes must not be the last to start
+                busiest = sorted(groups.values(), key=len, reverse=True)
+                with ThreadPoolExecutor(max_workers=lanes, thread_name_prefix="host") as pool:
+                    for outcomes in pool.map(run_group, busiest):
                         result.outcomes.extend(outcomes)
             result.outcomes.extend(run_group(cross_checks))
             self._link_responses(pass_started)
@@ -149,10 +159,12 @@ class Pipeline:
         except Exception:  # noqa: BLE001 - the site is a view; a bug in it must not fail the pass
             log.exception("could not rebuild the site in %s", out)
 
-    def _host_key(self, src: SourceConfig) -> str:
-        """Sources on one host share a lane (page and feed sources name their host in `url`)."""
-        where = src.common.base_url or getattr(src.settings, "url", None) or src.source_class.default_base_url
-        return host_of(where or "") or src.name
+    def lanes(self, hosts: int) -> int:
+        """Hosts worked on side by side in a pass over `hosts` different hosts."""
+        if self.workers is not None:
+            return max(1, min(self.workers, hosts))
+        return host_lanes(self.config.settings.parallel_hosts, hosts)
+
 
     def run_source(self, src: SourceConfig) -> SourceOutcome:
         """List one source, store what is new or changed, record events and health."""
@@ -262,6 +274,17 @@ class Pipeline:
             raise
         except Exception:  # noqa: BLE001 - a linking bug must not cost the pass its alerts
             log.exception("linking council answers to findings failed; the documents are stored")
+
+
+def host_key(src: SourceConfig) -> str:
+    """Sources on one host share a lane (page and feed sources name their host in `url`)."""
+    where = src.common.base_url or getattr(src.settings, "url", None) or src.source_class.default_base_url
+    return host_of(where or "") or src.name
+
+
+def pass_lanes(config: Config, sources: Iterable[SourceConfig]) -> int:
+    """Lanes for a pass over these sources at the configured `parallel_hosts`."""
+    return host_lanes(config.settings.parallel_hosts, len({host_key(s) for s in sources}))
 
 
 def run_pass(config: Config, store: Store, names: Iterable[str] | None = None, **kwargs: Any) -> PassResult:
