@@ -38,9 +38,10 @@ sources:
 {sources}"""
 
 
-def run_pass(workdir: Path, config: Path, data: Path, workers: int) -> ChildRun:
+def run_pass(workdir: Path, config: Path, data: Path, workers: int | None) -> ChildRun:
+    lanes = ["--workers", str(workers)] if workers else []
     result = run_child(
-        monitor_cmd("run", "--config", str(config), "--workers", str(workers), "--quiet"),
+        monitor_cmd("run", "--config", str(config), *lanes, "--quiet"),
         env={"MONITOR_DATA_DIR": str(data)},
     )
     if result.code not in (0, 1):
@@ -69,7 +70,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="5 sites x 10 documents, 2 runs")
     parser.add_argument("--runs", type=int, default=None)
-    parser.add_argument("--workers", type=int, default=4, help="monitor run --workers (default 4, the command's default)")
+    parser.add_argument("--workers", type=int, default=None, help="monitor run --workers (default: the command's own choice)")
     parser.add_argument("--sites", type=int, default=None, help="simulated publishers (default 20; 5 with --quick)")
     parser.add_argument("--docs", type=int, default=None, help="PDFs per publisher (default 50; 10 with --quick)")
     args = parser.parse_args(argv)
