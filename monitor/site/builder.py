@@ -28,6 +28,7 @@ from monitor.responses import role_of
 from monitor.site import charts, pages
 from monitor.site.data import SiteData, SiteDocument, forget_texts, load, load_texts
 from monitor.site.files import write_text
+from monitor.site.rows import RowCache
 from monitor.site.search_parts import PartWriter, part_digits, part_name
 from monitor.site.state import SiteState, code_fingerprint, digest_of, quick_digest, state_path
 from monitor.site.words import day
@@ -55,7 +56,9 @@ class SiteBuild:
 
 def environment() -> Environment:
     """Jinja with autoescape on for every template: publishers' strings are never markup."""
-    return Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.globals["row_html"] = RowCache()
+    return env
 
 
 def copy_blobs(data: SiteData, blob_path: Callable[[str], Path], out: Path, present: set[str] | None = None) -> dict[str, str]:
