@@ -19,6 +19,7 @@ from monitor.evidence import RecordingHttp, ref_json, save_evidence, write_bundl
 from monitor.http.client import HttpClient
 from monitor.pipeline.pass_result import SourceOutcome
 from monitor.sources.base import DocumentRef, Source, SourceContext
+from monitor.sources.listing_cache import ListingCache
 from monitor.store.db import Store, utcnow
 from monitor.store.models import EventRow, SourceRow
 
@@ -28,8 +29,11 @@ log = logging.getLogger(__name__)
 BROKEN_SHARE = 0.2
 
 
-def build_source(src: SourceConfig, http: HttpClient, *, today: date | None = None) -> Source:
-    """An adapter instance for one configured source."""
+def build_source(
+    src: SourceConfig, http: HttpClient, *, today: date | None = None, listing_cache: ListingCache | None = None
+) -> Source:
+    """An adapter instance for one configured source; with `listing_cache`, its listing pages
+    that have not changed since an earlier pass are not parsed again."""
     extra: dict[str, Any] = {"today": today} if today else {}
     context = SourceContext(
         name=src.name,
@@ -38,6 +42,7 @@ def build_source(src: SourceConfig, http: HttpClient, *, today: date | None = No
         allowed_hosts=frozenset(h.lower() for h in src.common.allowed_hosts),
         extra=extra,
         council=src.common.council,
+        listing_cache=listing_cache,
     )
     return src.source_class(src.settings, context)
 

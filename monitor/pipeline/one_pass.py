@@ -36,6 +36,7 @@ from monitor.pipeline.pass_result import PassResult, SourceOutcome
 from monitor.pipeline.peers import record_peer_context
 from monitor.pipeline.recording import Recorder, lag_days
 from monitor.sources.base import DocumentRef, Source, host_of
+from monitor.sources.listing_cache import ListingCache, listing_cache_dir
 from monitor.store.db import Store, utcnow
 
 # the names callers import from here (the pass's result types and helpers live in their own modules)
@@ -77,6 +78,8 @@ class Pipeline:
         self.workers = max(1, workers)
         self.on_source_done = on_source_done
         self.recorder = Recorder(config, store)
+        #: the listings' parses kept between passes: an unchanged page is not parsed again
+        self.listing_cache = ListingCache(listing_cache_dir(config.data_dir))
 
     # -- the pass ------------------------------------------------------------------------
 
@@ -89,6 +92,7 @@ class Pipeline:
         result = PassResult()
         pass_started = utcnow()
         self.store.blobs.clear_stale_temp(older_than=2 * self.config.settings.download_deadline)
+        self.listing_cache.prune_now_and_then()
         # sources on one host run one after another (the per-host delay serialises them
         # anyway); different hosts run side by side
         groups: dict[str, list[SourceConfig]] = {}
@@ -171,7 +175,7 @@ class Pipeline:
         adapter: Source | None = None
         listed: list[DocumentRef] = []
         try:
-            adapter = build_source(src, recorder, today=self.today)  # type: ignore[arg-type]
+            adapter = build_source(src, recorder, today=self.today, listing_cache=self.listing_cache)  # type: ignore[arg-type]
             if adapter.cross_check:
                 cross_check(self.config, self.store, evidence, src, source_id, adapter, recorder, outcome)
                 raise _Done
