@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from monitor.config import Config, SourceConfig
@@ -57,6 +57,14 @@ def source_row(session: Session, src: SourceConfig) -> SourceRow:
     elif row.kind != src.kind:
         row.kind = src.kind
     return row
+
+
+def source_rows(store: Store) -> dict[str, Row[Any]]:
+    """name -> (id, kind, last_item_count, last_ok_at) of every source the store knows, in one
+    query at the start of a pass, so a source that has run before needs no query of its own."""
+    query = select(SourceRow.name, SourceRow.id, SourceRow.kind, SourceRow.last_item_count, SourceRow.last_ok_at)
+    with store.engine.connect() as connection:
+        return {row.name: row for row in connection.execute(query)}
 
 
 def dedupe(refs: Iterable[DocumentRef]) -> list[DocumentRef]:
