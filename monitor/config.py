@@ -278,6 +278,34 @@ def setup_warnings(settings: Settings) -> list[str]:
 # -- locating errors in the YAML ---------------------------------------------------------
 
 
+#: libyaml's parser when PyYAML was built with it (several times quicker), else PyYAML's own
+_FAST_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _compose_and_construct(text: str) -> tuple[yaml.Node | None, object]:
+    """The composed node (for line numbers) and the data of a YAML text, parsed once.
+
+    A text libyaml refuses is parsed again by PyYAML's own loader, so a broken file is
+    described in the words it always was (libyaml words some problems, and places some marks,
+    differently)."""
+    try:
+        return _compose_with(_FAST_LOADER, text)
+    except yaml.YAMLError:
+        if _FAST_LOADER is yaml.SafeLoader:
+            raise
+        return _compose_with(yaml.SafeLoader, text)
+
+
+def _compose_with(loader_class: type, text: str) -> tuple[yaml.Node | None, object]:
+    # what yaml.safe_load does, keeping the node it constructs the data from
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
 def _line_map(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
     """Key path -> 1-based line of every node in a composed YAML document."""
     out = {} if out is None else out
@@ -364,8 +392,7 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
 def parse_config(text: str, config_path: Path) -> Config:
     """Validate the text of a sources.yaml (named `config_path` in errors)."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.safe_load(text)
+        node, raw = _compose_and_construct(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""

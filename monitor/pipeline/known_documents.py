@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy import Select, Update, and_, bindparam, func, select, update
 
 from monitor.evidence import jsonable
 from monitor.sources.base import DocumentRef
@@ -55,9 +56,9 @@ class Known:
         return "timed out" in error or "died" in error
 
 
-def load_known(store: Store, source_id: int) -> dict[str, Known]:
-    """key -> snapshot of every stored document of a source, with its newest version's
-    validators, in one query."""
+def _known_query() -> Select[Any]:
+    """Every stored document of a source (bound as `source_id`) with its newest version's
+    validators."""
     newest = (
         select(func.max(VersionRow.number))
         .where(VersionRow.document_id == DocumentRow.id)
@@ -65,7 +66,7 @@ def load_known(store: Store, source_id: int) -> dict[str, Known]:
         .scalar_subquery()
     )
     # named columns only: a version's text is the bulk of the table and is not needed here
-    query = (
+    return (
         select(
             DocumentRow.key,
             DocumentRow.id,
@@ -87,10 +88,20 @@ def load_known(store: Store, source_id: int) -> dict[str, Known]:
             VersionRow.extract_error,
         )
         .outerjoin(VersionRow, and_(VersionRow.document_id == DocumentRow.id, VersionRow.number == newest))
-        .where(DocumentRow.source_id == source_id)
+        .where(DocumentRow.source_id == bindparam("source_id"))
     )
-    with store.session() as session:
-        rows = session.execute(query).all()
+
+
+# built once: building this statement costs several times what running it does on a warm pass
+_KNOWN = _known_query()
+
+
+def load_known(store: Store, source_id: int) -> dict[str, Known]:
+    """key -> snapshot of every stored document of a source, with its newest version's
+    validators, in one query."""
+    # a plain connection: a read needs no ORM session or commit
+    with store.engine.connect() as connection:
+        rows = connection.execute(_KNOWN, {"source_id": source_id}).all()
     known: dict[str, Known] = {}
     for (key, doc_id, url, fingerprint, status, last_checked, title, kind, published, meta, error,
          version_id, sha, etag, last_modified, size, content_type, extract_error) in rows:
@@ -190,15 +201,23 @@ class Bookkeeping:
         for row in self._pending:
             columns = tuple(sorted(k for k in row if k != "id"))
             groups[columns].append({f"b_{k}": v for k, v in row.items()})
-        table = DocumentRow.__table__
-        with self.store.session() as session:
+        # one transaction on a plain connection: the rows are written as they are, no ORM
+        # object is loaded
+        with self.store.engine.begin() as connection:
             for columns, params in groups.items():
-                statement = (
-                    update(table)
-                    .where(table.c.id == bindparam("b_id"))
-                    .values({c: bindparam(f"b_{c}", type_=table.c[c].type) for c in columns})
-                )
-                session.execute(statement, params)
+                connection.execute(_update_statement(columns), params)
         count = len(self._pending)
         self._pending.clear()
         return count
+
+
+@lru_cache(maxsize=64)
+def _update_statement(columns: tuple[str, ...]) -> Update:
+    """The UPDATE of a document's `columns` by id (bound as b_id, b_<column>), built once per
+    set of columns: building it costs more than running it for a source's few documents."""
+    table = DocumentRow.__table__
+    return (
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values({c: bindparam(f"b_{c}", type_=table.c[c].type) for c in columns})
+    )

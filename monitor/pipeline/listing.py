@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from monitor.config import Config, SourceConfig
@@ -19,6 +19,7 @@ from monitor.evidence import RecordingHttp, ref_json, save_evidence, write_bundl
 from monitor.http.client import HttpClient
 from monitor.pipeline.pass_result import SourceOutcome
 from monitor.sources.base import DocumentRef, Source, SourceContext
+from monitor.sources.listing_cache import ListingCache
 from monitor.store.db import Store, utcnow
 from monitor.store.models import EventRow, SourceRow
 
@@ -28,8 +29,11 @@ log = logging.getLogger(__name__)
 BROKEN_SHARE = 0.2
 
 
-def build_source(src: SourceConfig, http: HttpClient, *, today: date | None = None) -> Source:
-    """An adapter instance for one configured source."""
+def build_source(
+    src: SourceConfig, http: HttpClient, *, today: date | None = None, listing_cache: ListingCache | None = None
+) -> Source:
+    """An adapter instance for one configured source; with `listing_cache`, its listing pages
+    that have not changed since an earlier pass are not parsed again."""
     extra: dict[str, Any] = {"today": today} if today else {}
     context = SourceContext(
         name=src.name,
@@ -38,6 +42,7 @@ def build_source(src: SourceConfig, http: HttpClient, *, today: date | None = No
         allowed_hosts=frozenset(h.lower() for h in src.common.allowed_hosts),
         extra=extra,
         council=src.common.council,
+        listing_cache=listing_cache,
     )
     return src.source_class(src.settings, context)
 
@@ -52,6 +57,14 @@ def source_row(session: Session, src: SourceConfig) -> SourceRow:
     elif row.kind != src.kind:
         row.kind = src.kind
     return row
+
+
+def source_rows(store: Store) -> dict[str, Row[Any]]:
+    """name -> (id, kind, last_item_count, last_ok_at) of every source the store knows, in one
+    query at the start of a pass, so a source that has run before needs no query of its own."""
+    query = select(SourceRow.name, SourceRow.id, SourceRow.kind, SourceRow.last_item_count, SourceRow.last_ok_at)
+    with store.engine.connect() as connection:
+        return {row.name: row for row in connection.execute(query)}
 
 
 def dedupe(refs: Iterable[DocumentRef]) -> list[DocumentRef]:

@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.exc import OperationalError
 
 from monitor.config import Config, SourceConfig
@@ -23,7 +24,7 @@ from monitor.health import record_incomplete, record_outcome
 from monitor.http.client import HttpClient
 from monitor.pipeline.capacity import Turns, cpu_turns, host_lanes
 from monitor.pipeline.fetching import Fetcher
-from monitor.pipeline.known_documents import Bookkeeping, load_known
+from monitor.pipeline.known_documents import Bookkeeping, Known, load_known
 from monitor.pipeline.listing import (
     BROKEN_SHARE,
     Evidence,
@@ -32,11 +33,13 @@ from monitor.pipeline.listing import (
     cross_check,
     dedupe,
     source_row,
+    source_rows,
 )
 from monitor.pipeline.pass_result import PassResult, SourceOutcome
 from monitor.pipeline.peers import record_peer_context
 from monitor.pipeline.recording import Recorder, lag_days
 from monitor.sources.base import DocumentRef, Source, host_of
+from monitor.sources.listing_cache import ListingCache, listing_cache_dir
 from monitor.store.db import Store, utcnow
 
 # the names callers import from here (the pass's result types and helpers live in their own modules)
@@ -82,6 +85,10 @@ class Pipeline:
         self.http.waiting = self.turns.waiting
         self.on_source_done = on_source_done
         self.recorder = Recorder(config, store)
+        #: the listings' parses kept between passes: an unchanged page is not parsed again
+        self.listing_cache = ListingCache(listing_cache_dir(config.data_dir))
+        #: the sources' rows as the pass found them (read in one query), each taken by its source
+        self._source_rows: dict[str, Row[Any]] = {}
 
     # -- the pass ------------------------------------------------------------------------
 
@@ -94,6 +101,8 @@ class Pipeline:
         result = PassResult()
         pass_started = utcnow()
         self.store.blobs.clear_stale_temp(older_than=2 * self.config.settings.download_deadline)
+        self.listing_cache.prune_now_and_then()
+        self._source_rows = source_rows(self.store)
         # sources on one host run one after another (the per-host delay serialises them
         # anyway); different hosts run side by side
         groups: dict[str, list[SourceConfig]] = {}
@@ -171,19 +180,24 @@ class Pipeline:
         started = time.monotonic()
         started_at = utcnow()
         outcome = SourceOutcome(src.name, src.kind)
-        with self.store.session() as session:
-            row = source_row(session, src)
-            source_id = row.id
-            previous_count = row.last_item_count
-            # until a pass over the source has completed, everything found is the baseline (a
-            # first pass cut short by a crash or shutdown must not turn into a flood of alerts)
-            outcome.baseline = row.last_ok_at is None
+        known_row = self._source_rows.pop(src.name, None)
+        if known_row is not None and known_row.kind == src.kind:
+            # read with every other source's at the start of the pass; only this source's own
+            # outcome, recorded below, changes it
+            source_id, previous_count, last_ok_at = known_row.id, known_row.last_item_count, known_row.last_ok_at
+        else:
+            with self.store.session() as session:
+                row = source_row(session, src)
+                source_id, previous_count, last_ok_at = row.id, row.last_item_count, row.last_ok_at
+        # until a pass over the source has completed, everything found is the baseline (a
+        # first pass cut short by a crash or shutdown must not turn into a flood of alerts)
+        outcome.baseline = last_ok_at is None
         recorder = RecordingHttp(self.http)
         evidence = Evidence(self.config, self.http)
         adapter: Source | None = None
         listed: list[DocumentRef] = []
         try:
-            adapter = build_source(src, recorder, today=self.today)  # type: ignore[arg-type]
+            adapter = build_source(src, recorder, today=self.today, listing_cache=self.listing_cache)  # type: ignore[arg-type]
             if adapter.cross_check:
                 cross_check(self.config, self.store, evidence, src, source_id, adapter, recorder, outcome)
                 raise _Done
@@ -194,7 +208,7 @@ class Pipeline:
             listed = refs
             outcome.listed = len(refs)
             check_size(refs, previous_count)
-            self._fetch_all(src, source_id, adapter, refs, outcome)
+            known = self._fetch_all(src, source_id, adapter, refs, outcome)
             incomplete = getattr(adapter, "listing_incomplete", False)
             if incomplete:
                 # part of the listing could not be read (a meeting's pack page): what was read
@@ -202,7 +216,7 @@ class Pipeline:
                 outcome.incomplete = [str(r) for r in getattr(adapter, "incomplete_reasons", [])] or ["part of the listing could not be read"]
                 log.warning("%s: listing incomplete: %s", src.name, "; ".join(outcome.incomplete))
             if adapter.complete_listing and not incomplete:
-                self.recorder.mark_removed(source_id, {r.key for r in refs}, outcome)
+                self.recorder.mark_removed(source_id, {r.key for r in refs}, outcome, known=known)
 
         except _Done:
             pass
@@ -249,10 +263,12 @@ class Pipeline:
 
     # -- pieces --------------------------------------------------------------------------
 
-    def _fetch_all(self, src: SourceConfig, source_id: int, adapter: Source, refs: list[DocumentRef], outcome: SourceOutcome) -> None:
+    def _fetch_all(
+        self, src: SourceConfig, source_id: int, adapter: Source, refs: list[DocumentRef], outcome: SourceOutcome
+    ) -> dict[str, Known]:
         """Every listed document: what the store knows of them read in one query, the unchanged
         ones' bookkeeping written in one commit at the end (even when the listing's work stops
-        early: what was seen stays seen)."""
+        early: what was seen stays seen). Returns that snapshot of the stored documents."""
         known = load_known(self.store, source_id)
         book = Bookkeeping(self.store)
         fetcher = Fetcher(self.config, self.store, self.http, self.extractor, self.recorder, self.should_stop)
@@ -263,6 +279,7 @@ class Pipeline:
                 fetcher.process(src, source_id, adapter, ref, known.get(ref.key), book, outcome)
         finally:
             book.flush()
+        return known
 
     def _link_responses(self, since: datetime) -> None:
         """Link the council papers stored in this pass to the findings they answer."""

@@ -250,8 +250,17 @@ class Recorder:
             if warning and (previous is None or reread or previous.text_sha256 != text_sha):
                 unread_report(session, src, source, doc, version, str(warning), baseline)
 
-    def mark_removed(self, source_id: int, listed: set[str], outcome: SourceOutcome) -> None:
-        """Every stored document a complete listing no longer shows is removed (copies kept)."""
+    def mark_removed(
+        self, source_id: int, listed: set[str], outcome: SourceOutcome, *, known: dict[str, Known] | None = None
+    ) -> None:
+        """Every stored document a complete listing no longer shows is removed (copies kept).
+
+        known: the source's stored documents as this pass read them before its downloads. When
+        every one of them is listed or already removed, nothing can be gone (a document stored
+        since was stored from this listing, and one pass at a time works on a source), so the
+        database is not asked again."""
+        if known is not None and all(key in listed or doc.status == "removed" for key, doc in known.items()):
+            return
         now = utcnow()
         with self.store.session() as session:
             source = session.get(SourceRow, source_id)

@@ -16,38 +16,19 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from monitor.fingerprint import code_fingerprint  # noqa: F401  (re-exported: the builder reads it here)
+
 #: written into the state; a state of another version is not read (a full rebuild follows)
 STATE_VERSION = 1
-_MONITOR = Path(__file__).resolve().parent.parent
-_code: str | None = None
 
 
 def state_path(out: Path) -> Path:
     """Where the state of the site in `out` is kept: beside it, `<out>-state.json`."""
     out = Path(out).resolve()
     return out.parent / f"{out.name}-state.json"
-
-
-def code_fingerprint() -> str:
-    """A digest of the code and templates that draw the pages (every source file of the
-    monitor, since the words come from the publishers' profiles as well as the site's own
-    modules): an upgrade rewrites every page, a pass on the same code only what changed."""
-    global _code
-    if _code is None:
-        digest = hashlib.sha256()
-        try:
-            digest.update(metadata.version("report-monitor").encode())
-        except metadata.PackageNotFoundError:
-            pass
-        for path in sorted(p for p in _MONITOR.rglob("*") if p.suffix in (".py", ".j2", ".css", ".js") and p.is_file()):
-            digest.update(str(path.relative_to(_MONITOR)).encode())
-            digest.update(path.read_bytes())
-        _code = digest.hexdigest()
-    return _code
 
 
 def digest_of(value: Any) -> str:

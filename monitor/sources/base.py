@@ -6,18 +6,22 @@ validated settings, and yields DocumentRefs. It never touches the database.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:
     from monitor.http.client import HttpClient
+    from monitor.http.types import Response
     from monitor.registry import Council
+    from monitor.sources.listing_cache import ListingCache
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,9 @@ class SourceContext:
     extra: dict[str, Any] = field(default_factory=dict)
     #: the registry's code of the council the source is about (its `council:` setting)
     council: str | None = None
+    #: the listings' parses kept between passes (monitor/sources/listing_cache.py); None
+    #: parses every page (a capture, a probe, the adapters' own tests)
+    listing_cache: ListingCache | None = None
 
 
 class Source:
@@ -130,6 +137,54 @@ class Source:
     def allowed_hosts(self) -> frozenset[str]:
         """Hosts this source may fetch from; empty means any http(s) host."""
         return self.context.allowed_hosts
+
+    def parse_listing(
+        self,
+        response: Response,
+        parse: Callable[..., T],
+        *args: Any,
+        as_bytes: bool = False,
+        cache_slot: str | None = None,
+        **kwargs: Any,
+    ) -> T:
+        """`parse(body, *args, **kwargs)` of a listing page, where body is the response's text
+        (its bytes with as_bytes), reused from an earlier pass when the page's bytes, this
+        source's settings, the arguments and the monitor's code are all the same.
+
+        `parse` must be a pure function of what it is given and of this source's settings (a
+        date window or anything else outside them is applied to its result, not inside it);
+        its arguments must be plain values. A parse that raises is never kept.
+
+        Each page keeps one parse, named by the page's address; cache_slot names it instead
+        when the address changes from day to day (a search up to today's date).
+        """
+
+        def body() -> Any:
+            return response.content if as_bytes else response.text
+
+        cache = self.context.listing_cache
+        if cache is None or response.path is not None or not response.sha256:
+            return parse(body(), *args, **kwargs)
+        return cache.parsed(
+            source=self.name,
+            identity=self._listing_identity(),
+            url=response.url,
+            slot=cache_slot,
+            content_type=response.headers.get("Content-Type") or "",
+            sha256=response.sha256,
+            parse=parse,
+            read_body=body,
+            args=args,
+            kwargs=kwargs,
+        )
+
+    def _listing_identity(self) -> str:
+        """The kind, settings and base URL of this source as text: part of a kept parse's key."""
+        identity = getattr(self, "_identity", None)
+        if identity is None:
+            identity = f"{self.kind}\n{self.context.base_url or ''}\n{self.settings.model_dump_json()}"
+            self._identity = identity
+        return identity
 
     def list_documents(self) -> Iterator[DocumentRef]:
         """Yield every document the publisher currently lists for this source.

@@ -75,3 +75,41 @@ def test_unusable_data_dir_exits_2_with_a_clear_message(where, tmp_path):
     assert "Traceback" not in done.stderr, done.stderr[-600:]
     assert done.returncode == 2
     assert data_dir in done.stderr and "MONITOR_DATA_DIR" in done.stderr
+
+
+#: each message as PyYAML's own loader words it, which the monitor has always shown; the
+#: quicker libyaml parser words most of them differently, so a file it refuses is read again
+NOT_YAML = {
+    "unclosed-flow": (
+        "sources:\n  - name: [a\n",
+        "sources.yaml:3: not valid YAML: expected ',' or ']', but got '<stream end>' "
+        "(while parsing a flow sequence started at line 2)",
+    ),
+    "bad-indent": ("settings:\n  timeout: 5\n   retries: 2\n", "sources.yaml:3: not valid YAML: mapping values are not allowed here"),
+    "tab": ("sources:\n\t- name: a\n", "sources.yaml:2: not valid YAML: found character '\\t' that cannot start any token"),
+    "undefined-alias": ("sources:\n  - *nothing\n", "sources.yaml:2: not valid YAML: found undefined alias 'nothing'"),
+    "python-tag": (
+        "settings: !!python/object:os.system {}\n",
+        "sources.yaml:1: not valid YAML: could not determine a constructor for the tag "
+        "'tag:yaml.org,2002:python/object:os.system'",
+    ),
+    "two-documents": (
+        "sources: []\n---\nsources: []\n",
+        "sources.yaml:2: not valid YAML: but found another document (expected a single document in the stream started at line 1)",
+    ),
+    "unclosed-quote": (
+        "sources:\n  - name: 'a\n    kind: page\n",
+        "sources.yaml:4: not valid YAML: found unexpected end of stream (while scanning a quoted scalar started at line 2)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NOT_YAML))
+def test_a_file_that_is_not_yaml_is_described_in_the_same_words(case):
+    from monitor.config import parse_config
+    from monitor.errors import ConfigError
+
+    text, message = NOT_YAML[case]
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text, Path("sources.yaml"))
+    assert str(caught.value) == message

@@ -24,6 +24,7 @@ from monitor.sources.cqc.public_pages import parse_assessment_page
 from monitor.sources.cqc.vocabulary import authority_slug, percentage_of_scores, rating_for_percentage
 
 if TYPE_CHECKING:
+    from monitor.http.client import Response
     from monitor.sources.cqc.settings import CqcReading
 
 ASSESSMENT_INDEX_PATH = "/care-services/local-authority-assessment-reports"
@@ -36,8 +37,8 @@ class AssessmentReader:
     def __init__(self, source: CqcReading):
         self.source = source
 
-    def _get_text(self, url: str) -> str:
-        return self.source.http.get(url, allowed_hosts=self.source.allowed_hosts()).text
+    def _get(self, url: str) -> Response:
+        return self.source.http.get(url, allowed_hosts=self.source.allowed_hosts())
 
     def refs(self) -> Iterator[DocumentRef]:
         """The assessment's documents; ListingBrokenError when it states no overall rating.
@@ -91,7 +92,7 @@ class AssessmentReader:
 
     def _read(self, url: str) -> Iterator[DocumentRef]:
         settings = self.source.settings
-        page = parse_assessment_page(self._get_text(url), url)
+        page = self.source.parse_listing(self._get(url), parse_assessment_page, url)
         is_theme_page = bool(_THEME_PAGE.search(urlsplit(url).path))
         summary_url = url.rstrip("/") + "/summary"
         if "overall" not in page["ratings"] and not is_theme_page:
@@ -143,7 +144,7 @@ class AssessmentReader:
 
     def _merge_summary(self, page: dict[str, Any], summary_url: str) -> None:
         try:
-            summary = parse_assessment_page(self._get_text(summary_url), summary_url)
+            summary = self.source.parse_listing(self._get(summary_url), parse_assessment_page, summary_url)
         except FetchError as exc:
             if exc.status == 404:
                 return  # no summary page: the check below says what is missing
@@ -189,24 +190,7 @@ class AssessmentReader:
     def _overviews(self, authority: str) -> tuple[list[tuple[int, int, str]], int]:
         """([(year, month, url)] of the council's assessments, how many assessment links in all)."""
         index_url = f"{self.source.base_url}{ASSESSMENT_INDEX_PATH}"
-        slug = authority_slug(authority)
-        soup = BeautifulSoup(self._get_text(index_url), "lxml")
-        # slugs are not always lower case ("Hertfordshire-0524")
-        pattern = re.compile(
-            rf"{re.escape(ASSESSMENT_INDEX_PATH)}/{re.escape(slug)}-(\d{{2}})(\d{{2}})(-[\w-]+)?/?$", re.I
-        )
-        overviews: list[tuple[int, int, str]] = []
-        links = 0
-        for link in soup.find_all("a", href=True):
-            absolute = urljoin(index_url, str(link["href"]))
-            path = urlsplit(absolute).path
-            if path.rstrip("/").startswith(ASSESSMENT_INDEX_PATH + "/"):
-                links += 1
-            match = pattern.search(path)
-            # theme pages ("-theme1-needs") belong to an assessment; the overview has no theme suffix
-            if match and "theme" not in (match.group(3) or "").lower():
-                overviews.append((int(match.group(2)), int(match.group(1)), absolute.rstrip("/")))
-        return overviews, links
+        return self.source.parse_listing(self._get(index_url), read_overviews, index_url, authority)
 
     def find(self, authority: str) -> str:
         """The newest assessment page for a council, from CQC's list of assessment reports."""
@@ -220,6 +204,29 @@ class AssessmentReader:
             )
         # newest by (year, month) of the MMYY in the path
         return max(overviews)[2]
+
+
+def read_overviews(html: str, index_url: str, authority: str) -> tuple[list[tuple[int, int, str]], int]:
+    """CQC's list of assessments read for one council: ([(year, month, url)] of its
+    assessments, how many assessment links the list has in all)."""
+    slug = authority_slug(authority)
+    soup = BeautifulSoup(html, "lxml")
+    # slugs are not always lower case ("Hertfordshire-0524")
+    pattern = re.compile(
+        rf"{re.escape(ASSESSMENT_INDEX_PATH)}/{re.escape(slug)}-(\d{{2}})(\d{{2}})(-[\w-]+)?/?$", re.I
+    )
+    overviews: list[tuple[int, int, str]] = []
+    links = 0
+    for link in soup.find_all("a", href=True):
+        absolute = urljoin(index_url, str(link["href"]))
+        path = urlsplit(absolute).path
+        if path.rstrip("/").startswith(ASSESSMENT_INDEX_PATH + "/"):
+            links += 1
+        match = pattern.search(path)
+        # theme pages ("-theme1-needs") belong to an assessment; the overview has no theme suffix
+        if match and "theme" not in (match.group(3) or "").lower():
+            overviews.append((int(match.group(2)), int(match.group(1)), absolute.rstrip("/")))
+    return overviews, links
 
 
 def _month_of(path: str) -> tuple[int, int] | None:

@@ -6,7 +6,7 @@ DocumentRefs, and fails loudly on links it cannot classify or a tab with no repo
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from monitor.errors import ListingBrokenError
 from monitor.http.client import Response
@@ -26,12 +26,9 @@ def public_location_refs(source: CqcReading, location_id: str) -> Iterator[Docum
     """The reports of a location read from its public page and reports tab (no API key)."""
     page_url = f"{source.base_url}/location/{location_id}"
     reports_url = f"{page_url}/reports"
-    page = _get(source, page_url)
-    summary = parse_location_page(page.text)
-    latest, unknown_latest = parse_download_blocks(page.text, page_url)
-    listing = _get(source, reports_url)
-    header = parse_location_page(listing.text)
-    entries, unknown = parse_reports_page(listing.text, reports_url)
+    # each page's parse is reused while the page is unchanged
+    summary, latest, unknown_latest = source.parse_listing(_get(source, page_url), read_location_page, page_url)
+    header, entries, unknown = source.parse_listing(_get(source, reports_url), read_reports_tab, reports_url)
     for where, links in ((page_url, unknown_latest), (reports_url, unknown)):
         if links:
             raise ListingBrokenError(
@@ -98,6 +95,20 @@ def public_location_refs(source: CqcReading, location_id: str) -> Iterator[Docum
             kind="assessment report" if assessment else "inspection report",
             meta=meta,
         )
+
+
+def read_location_page(html: str, page_url: str) -> tuple[dict[str, Any], list[dict[str, Any]], list[str]]:
+    """A location page read: its header (name, provider, ratings), its "latest report"
+    blocks and the report-like links in them that could not be classified."""
+    latest, unknown = parse_download_blocks(html, page_url)
+    return parse_location_page(html), latest, unknown
+
+
+def read_reports_tab(html: str, reports_url: str) -> tuple[dict[str, Any], list[dict[str, Any]], list[str]]:
+    """A location's reports tab read: its header, its dated entries and the report-like links
+    that could not be classified."""
+    entries, unknown = parse_reports_page(html, reports_url)
+    return parse_location_page(html), entries, unknown
 
 
 def page_source(url: str, words: str) -> dict[str, str]:

@@ -5,7 +5,8 @@ not name CqcSource from the adapter that imports them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from pydantic import field_validator, model_validator
 
@@ -13,7 +14,9 @@ from monitor.sources.base import SourceSettings
 from monitor.sources.fields import unique_ids
 
 if TYPE_CHECKING:
-    from monitor.http.client import HttpClient
+    from monitor.http.client import HttpClient, Response
+
+T = TypeVar("T")
 
 
 class CqcSettings(SourceSettings):
@@ -63,4 +66,8 @@ class CqcReading(Protocol):
 
     def allowed_hosts(self) -> frozenset[str]:
         """Hosts the source may fetch from."""
+        ...
+
+    def parse_listing(self, response: Response, parse: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """A page's parse, reused while the page is unchanged (Source.parse_listing)."""
         ...

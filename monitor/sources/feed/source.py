@@ -93,4 +93,4 @@ class FeedSource(Source):
     def list_documents(self) -> Iterator[DocumentRef]:
         url = self.feed_url()
         response = self.http.get(url, allowed_hosts=self.allowed_hosts())
-        yield from parse_feed(response.content, response.url)
+        yield from self.parse_listing(response, parse_feed, response.url, as_bytes=True)

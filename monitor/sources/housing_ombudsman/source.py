@@ -109,7 +109,7 @@ class HousingOmbudsmanSource(Source):
                     break
                 raise
             url = response.url
-            announced, refs = parse_listing_page(response.text, url)
+            announced, refs = self.parse_listing(response, parse_listing_page, url)
             if announced == 0:
                 if page == 1 and self.settings.allow_empty:
                     return

@@ -116,7 +116,10 @@ class LgscoSource(Source):
                 url, params=self.search_params(page), headers=headers, allowed_hosts=self.allowed_hosts()
             )
             page_url = response.url
-            total, refs = parse_results_page(response.text, page_url, self.settings.authority)
+            # the search's address ends at today's date: one kept parse per page number
+            total, refs = self.parse_listing(
+                response, parse_results_page, page_url, self.settings.authority, cache_slot=f"page {page}"
+            )
             if total == 0:
                 if page == 1 and self.settings.allow_empty:
                     return

@@ -68,7 +68,7 @@ class HtmlRoad(Source):
 
     def _meetings_page(self, url: str, committee_id: int, year: int) -> tuple[str | None, list[Meeting]]:
         response = self.http.get(url, params={"CId": committee_id, "Year": year}, allowed_hosts=self.allowed_hosts())
-        return parse_meetings_page(response.text, f"{url}?CId={committee_id}&Year={year}", committee_id)
+        return self.parse_listing(response, parse_meetings_page, f"{url}?CId={committee_id}&Year={year}", committee_id)
 
     def _earlier_year(
         self, url: str, committee_id: int, year: int, earliest: date, first: date, known: set[int]
@@ -108,7 +108,9 @@ class HtmlRoad(Source):
         params = {"CId": meeting.committee_id, "MId": meeting.meeting_id, "Ver": 4}
         response = self.http.get(url, params=params, allowed_hosts=self.allowed_hosts())
         shown = self._meeting_page_url(meeting)
-        page = parse_meeting_page(response.text, shown, self.base_url, require_items=items, require_packs=False)
+        page = self.parse_listing(
+            response, parse_meeting_page, shown, self.base_url, require_items=items, require_packs=False
+        )
         if page.unread:
             self._incomplete(
                 f"{shown}: {len(page.unread)} link(s) that look like documents in a form this adapter does not "

@@ -25,6 +25,7 @@ from lxml import etree
 from pydantic import Field
 
 from monitor.errors import BlockedError, ConfigError, FetchError, ListingBrokenError
+from monitor.http.types import Response
 from monitor.sources.base import DocumentRef, SourceContext, SourceSettings
 from monitor.sources.moderngov.html_listing import (
     MeetingPage,
@@ -183,7 +184,10 @@ class ModernGovSource(HtmlRoad):
 
     def _webservice_meeting_docs(self, meeting: Meeting) -> list[Doc]:
         try:
-            root = self._fetch_xml("GetMeeting", {"lMeetingId": meeting.meeting_id})
+            response, shown = self._service_answer("GetMeeting", {"lMeetingId": meeting.meeting_id})
+            docs, anything_published = self.parse_listing(
+                response, read_get_meeting, response.content_type, shown, meeting.meeting_id, self.base_url, as_bytes=True
+            )
         except _ServiceOff as exc:
             log.warning(
                 "source %s: GetMeeting %s failed (%s); reading its HTML page",
@@ -193,13 +197,8 @@ class ModernGovSource(HtmlRoad):
             )
             page = self.html_meeting_docs(meeting, items=True)
             return merge_docs(page.item_docs, page.pack_docs)
-        url = self._service_url("GetMeeting", {"lMeetingId": meeting.meeting_id})
-        docs = parse_get_meeting(root, url, meeting.meeting_id, self.base_url)
         # The packs are generated only once something is published; an unpublished meeting's
         # page has nothing to add, so it costs no request.
-        anything_published = any(
-            text_of(root, flag) == "True" for flag in ("agendapublished", "minutepublished", "decisionpublished")
-        )
         if self.settings.meeting_packs and anything_published:
             docs = merge_docs(docs, self._meeting_packs(meeting))
         return docs
@@ -265,11 +264,10 @@ class ModernGovSource(HtmlRoad):
         query = "&".join(f"{k}={v}" for k, v in params.items())
         return f"{self.base_url}/mgWebService.asmx/{operation}?{query}"
 
-    def _fetch_xml(self, operation: str, params: dict[str, Any]) -> etree._Element:
-        """GET one web-service operation and parse it safely.
+    def _service_answer(self, operation: str, params: dict[str, Any]) -> tuple[Response, str]:
+        """GET one web-service operation: (the answer, its URL as errors name it).
 
-        Raises _ServiceOff when the service answers with an HTTP error or an HTML page,
-        ListingBrokenError when the XML is malformed; BlockedError propagates.
+        Raises _ServiceOff when the service answers with an HTTP error; BlockedError propagates.
         """
         url = f"{self.base_url}/mgWebService.asmx/{operation}"
         shown = self._service_url(operation, params)
@@ -281,15 +279,7 @@ class ModernGovSource(HtmlRoad):
             if exc.status is None:
                 raise  # the network, not the service: no reason to think HTML would fare better
             raise _ServiceOff(f"{shown}: HTTP {exc.status}") from exc
-        body = response.content.lstrip(b"\xef\xbb\xbf \t\r\n")
-        if response.content_type in ("text/html", "application/xhtml+xml") or re.match(
-            rb"(?i)<(!doctype\s+html|html)", body
-        ):
-            raise _ServiceOff(f"{shown}: answered with an HTML page, not XML")
-        try:
-            return etree.fromstring(body, XML_PARSER)
-        except etree.XMLSyntaxError as exc:
-            raise ListingBrokenError(f"{shown}: the ModernGov web service sent malformed XML ({exc})", url=shown) from exc
+        return response, shown
 
     def webservice_meetings(self, committee_id: int) -> list[Meeting]:
         """The committee's meetings inside the window, from GetMeetings (filtered here too)."""
@@ -299,11 +289,12 @@ class ModernGovSource(HtmlRoad):
             "sFromDate": first.strftime("%d/%m/%Y"),
             "sToDate": last.strftime("%d/%m/%Y"),
         }
-        root = self._fetch_xml("GetMeetings", params)
-        url = self._service_url("GetMeetings", params)
+        response, shown = self._service_answer("GetMeetings", params)
+        # the window is applied here, after the parse, so a kept parse holds for any day
+        meetings = self.parse_listing(response, read_get_meetings, response.content_type, shown, committee_id, as_bytes=True)
         chosen = [
             replace(m, committee=self.committee_label(committee_id, m.committee))
-            for m in parse_get_meetings(root, url, committee_id)
+            for m in meetings
             if first <= m.date <= last
         ]
         return sorted(chosen, key=lambda m: (m.date, m.meeting_id))
@@ -327,3 +318,34 @@ class ModernGovSource(HtmlRoad):
                 "a page without packs is logged and the pass marked incomplete"
             )
         return notes
+
+
+# -- reading the web service's answers (pure functions of the bytes, so they can be kept) ----
+
+
+def service_root(body: bytes, content_type: str, shown: str) -> etree._Element:
+    """A web-service answer parsed safely.
+
+    Raises _ServiceOff when it is an HTML page rather than XML, ListingBrokenError when the XML
+    is malformed.
+    """
+    body = body.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if content_type in ("text/html", "application/xhtml+xml") or re.match(rb"(?i)<(!doctype\s+html|html)", body):
+        raise _ServiceOff(f"{shown}: answered with an HTML page, not XML")
+    try:
+        return etree.fromstring(body, XML_PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise ListingBrokenError(f"{shown}: the ModernGov web service sent malformed XML ({exc})", url=shown) from exc
+
+
+def read_get_meetings(body: bytes, content_type: str, shown: str, committee_id: int) -> list[Meeting]:
+    """The meetings of a GetMeetings answer, as the service lists them (no window applied)."""
+    return parse_get_meetings(service_root(body, content_type, shown), shown, committee_id)
+
+
+def read_get_meeting(body: bytes, content_type: str, shown: str, meeting_id: int, base_url: str) -> tuple[list[Doc], bool]:
+    """A GetMeeting answer: its documents, and whether anything of the meeting is published."""
+    root = service_root(body, content_type, shown)
+    docs = parse_get_meeting(root, shown, meeting_id, base_url)
+    published = any(text_of(root, flag) == "True" for flag in ("agendapublished", "minutepublished", "decisionpublished"))
+    return docs, published

@@ -129,8 +129,8 @@ class OfstedSource(Source):
                     provider.urn,
                 )
             response = self.http.get(url, allowed_hosts=self.allowed_hosts())
-            name, reports = parse_provider_page(
-                response.text, url, provider.name or found_name, expect_reports=category == LA_CATEGORY
+            name, reports = self.parse_listing(
+                response, parse_provider_page, url, provider.name or found_name, expect_reports=category == LA_CATEGORY
             )
             name = name or f"URN {urn}"
             for report in reports:
@@ -210,7 +210,7 @@ class OfstedSource(Source):
         for page in range(SEARCH_MAX_PAGES):
             params = {**SEARCH_PARAMS, "start": page * SEARCH_ROWS, "rows": SEARCH_ROWS}
             response = self.http.get(url, params=params, allowed_hosts=self.allowed_hosts())
-            found = parse_search_page(response.text, response.url)
+            found = self.parse_listing(response, parse_search_page, response.url)
             if page == 0 and not found:
                 raise ListingBrokenError(
                     f"{response.url}: expected links to /provider/<category>/<URN> in Ofsted's "

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, Tag
@@ -50,6 +51,14 @@ def _compile(patterns: list[str]) -> list[re.Pattern[str]]:
         except re.error as exc:
             raise ValueError(f"bad regular expression {pattern!r}: {exc}") from None
     return compiled
+
+
+@dataclass(frozen=True)
+class ListingPage:
+    """What one listing page gives: its documents in page order and the next page's address."""
+
+    refs: list[DocumentRef]
+    next: str | None
 
 
 class PageSettings(SourceSettings):
@@ -119,8 +128,6 @@ class PageSource(Source):
 
     def list_documents(self) -> Iterator[DocumentRef]:
         settings: PageSettings = self.settings  # type: ignore[assignment]
-        include = _compile(_as_list(settings.include))
-        exclude = _compile(_as_list(settings.exclude))
         url: str | None = self.start_url()
         visited: set[str] = set()
         pages = 0
@@ -128,28 +135,39 @@ class PageSource(Source):
             visited.add(url)
             pages += 1
             response = self.http.get(url, allowed_hosts=self.allowed_hosts())
-            soup = BeautifulSoup(response.content, "lxml")
-            if pages == 1 and soup.find(True) is None:
-                raise ListingBrokenError(f"{url}: the page is empty", url=url)
-            refs = list(self._page_refs(soup, response.url, url, include, exclude))
-            if pages == 1 and len(refs) < settings.min_links:
-                where = f"items {settings.items!r} holding " if settings.items else ""
-                raise ListingBrokenError(
-                    f"{url}: expected at least {settings.min_links} document link(s) ({where}links {settings.links!r}"
-                    f"{', matching ' + repr(settings.include) if settings.include else ''}) and found {len(refs)}; "
-                    "the page's layout has changed",
-                    url=url,
-                )
-            yield from refs
-            url = None
-            if settings.next:
-                link = soup.select_one(settings.next)
-                if link is not None and link.get("href"):
-                    url = urljoin(response.url, link["href"])
+            # an unchanged page (a 304 answered from the kept copy) is not parsed again
+            page = self.parse_listing(response, self._parse_page, response.url, url, pages == 1, as_bytes=True)
+            yield from page.refs
+            url = page.next
         if url and url not in visited:
             # stopped at max_pages with more to read: older documents past the last page read
             # are out of sight, not removed
             self.complete_listing = False
+
+    def _parse_page(self, body: bytes, base: str, url: str, first: bool) -> ListingPage:
+        """One listing page read: its documents and the next page's address. The first page
+        must not be empty and must give `min_links` documents (ListingBrokenError)."""
+        settings: PageSettings = self.settings  # type: ignore[assignment]
+        include = _compile(_as_list(settings.include))
+        exclude = _compile(_as_list(settings.exclude))
+        soup = BeautifulSoup(body, "lxml")
+        if first and soup.find(True) is None:
+            raise ListingBrokenError(f"{url}: the page is empty", url=url)
+        refs = list(self._page_refs(soup, base, url, include, exclude))
+        if first and len(refs) < settings.min_links:
+            where = f"items {settings.items!r} holding " if settings.items else ""
+            raise ListingBrokenError(
+                f"{url}: expected at least {settings.min_links} document link(s) ({where}links {settings.links!r}"
+                f"{', matching ' + repr(settings.include) if settings.include else ''}) and found {len(refs)}; "
+                "the page's layout has changed",
+                url=url,
+            )
+        next_url = None
+        if settings.next:
+            link = soup.select_one(settings.next)
+            if link is not None and link.get("href"):
+                next_url = urljoin(base, str(link["href"]))
+        return ListingPage(refs, next_url)
 
     def _page_refs(
         self, soup: BeautifulSoup, base: str, listing: str, include: list[re.Pattern[str]], exclude: list[re.Pattern[str]]
