@@ -93,7 +93,11 @@ class ListingCache:
         for value in (*args, *kwargs.values()):
             if type(value) not in _ARG_TYPES:
                 raise TypeError(f"a kept parse's arguments must be plain values, not {type(value).__name__}")
-        name = f"{parse.__module__}.{parse.__qualname__}"
+        qualname = getattr(parse, "__qualname__", None)
+        if qualname is None or "<lambda>" in qualname or "<locals>" in qualname:
+            # a partial, a lambda or a closure carries inputs its name does not tell
+            raise TypeError("a kept parse must be a function or method named in its module")
+        name = f"{parse.__module__}.{qualname}"
         path = self.folder / (_digest([source, name, slot or url])[:40] + ".json")
         key = _digest([identity, name, repr(args), repr(sorted(kwargs.items())), url, content_type, sha256, code_fingerprint()])
         found = self._read(path, key)
@@ -115,7 +119,7 @@ class ListingCache:
             data = json.loads(path.read_bytes())
         except FileNotFoundError:
             return None
-        except (OSError, ValueError) as exc:
+        except Exception as exc:  # noqa: BLE001 - unreadable, not JSON, nested past the limit...
             log.debug("listing cache %s unreadable, parsing again: %s", path, exc)
             return None
         if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key or "value" not in data:
@@ -131,7 +135,7 @@ class ListingCache:
         refuses, only means parsing again next time."""
         try:
             text = json.dumps({"format": FORMAT, "key": key, "value": encode(result)}, ensure_ascii=False)
-        except (Unencodable, ValueError) as exc:
+        except (Unencodable, ValueError, RecursionError) as exc:
             log.debug("listing parse for %s not kept: %s", path.name, exc)
             return
         temp: str | None = None

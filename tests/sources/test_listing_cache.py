@@ -3,6 +3,7 @@ files removed, whole files only while sources write side by side."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import threading
@@ -102,6 +103,16 @@ def test_a_parse_that_raises_is_not_kept(tmp_path):
 def test_arguments_must_be_plain_values(tmp_path):
     with pytest.raises(TypeError, match="plain values"):
         parsed(ListingCache(tmp_path), "a", suffix=["not", "plain"])
+
+
+@pytest.mark.parametrize("parse", [functools.partial(parse_words, suffix="!"), lambda body: body.split()])
+def test_a_parse_must_be_named_by_its_module(tmp_path, parse):
+    """A partial or a lambda carries inputs its name does not tell: two of them must never
+    share a kept parse."""
+    with pytest.raises(TypeError, match="named in its module"):
+        ListingCache(tmp_path).parsed(
+            source="s", identity="i", url="u", content_type="", sha256="x", parse=parse, read_body=lambda: "a b"
+        )
 
 
 def test_a_folder_that_cannot_be_written_only_costs_a_parse(tmp_path):
