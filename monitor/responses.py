@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -49,10 +50,24 @@ def topic_patterns() -> Topics:
 
 def role_of(config: Config, name: str, kind: str) -> str:
     """finding, answer or none for a configured source (a source no longer configured: by kind)."""
-    for src in config.sources:
-        if src.name == name and src.common.role:
-            return src.common.role
-    return profile_of(kind).role
+    return role_lookup(config)(name, kind)
+
+
+def role_lookup(config: Config) -> Callable[[str, str], str]:
+    """`role_of` for many rows: the configured roles read once (a national configuration has
+    hundreds of sources, and the store tens of thousands of documents)."""
+    configured = {src.name: src.common.role for src in config.sources if src.common.role}
+
+    def role(name: str, kind: str) -> str:
+        return configured.get(name) or profile_of(kind).role
+
+    return role
+
+
+def _finding_sources(session: Session, config: Config) -> list[int]:
+    """The ids of the stored sources whose documents are findings."""
+    role = role_lookup(config)
+    return [sid for sid, name, kind in session.execute(select(SourceRow.id, SourceRow.name, SourceRow.kind)) if role(name, kind) == "finding"]
 
 
 def topic_of(kind: str, doc: DocumentRow) -> str | None:
@@ -99,8 +114,11 @@ def answer_date(doc: DocumentRow, version: VersionRow) -> date:
 
 
 def _findings(session: Session, config: Config) -> list[Finding]:
-    rows = session.execute(select(DocumentRow, SourceRow).join(SourceRow)).all()
-    return [finding_of(src, doc) for doc, src in rows if role_of(config, src.name, src.kind) == "finding"]
+    ids = _finding_sources(session, config)
+    if not ids:
+        return []
+    rows = session.execute(select(DocumentRow, SourceRow).join(SourceRow).where(SourceRow.id.in_(ids))).all()
+    return [finding_of(src, doc) for doc, src in rows]
 
 
 def _sentence_of(kind: str, finding: Finding) -> str:
@@ -119,7 +137,8 @@ def link_new_answers(config: Config, store: Store, since: datetime) -> int:
             .where(VersionRow.fetched_at >= since)
             .order_by(VersionRow.id)
         ).all()
-        answers = [v for v in versions if role_of(config, v.document.source.name, v.document.source.kind) == "answer"]
+        role = role_lookup(config)
+        answers = [v for v in versions if role(v.document.source.name, v.document.source.kind) == "answer"]
         if not answers:
             return 0
         findings = _findings(session, config)
@@ -172,9 +191,9 @@ def watched_councils(config: Config, session: Session) -> set[str]:
     """Core names of the councils this configuration watches: named in its sources' settings,
     or stated in the meta of the documents its finding sources stored (monitor/councils.py)."""
     names = configured(src.settings for src in config.sources)
-    rows = session.execute(select(DocumentRow.meta, SourceRow.name, SourceRow.kind).join(SourceRow)).all()
-    for meta, name, kind in rows:
-        if role_of(config, name, kind) == "finding":
+    ids = _finding_sources(session, config)
+    if ids:
+        for meta in session.scalars(select(DocumentRow.meta).where(DocumentRow.source_id.in_(ids))):
             names |= stated_by(meta or {})
     return names
 
@@ -209,12 +228,9 @@ def responses_report(
                 }
             )
         watched = watched_councils(config, session)
-        rows = session.execute(select(DocumentRow, SourceRow).join(SourceRow)).all()
-        about = {
-            doc.id: about_watched(doc.title or "", doc.meta or {}, watched)
-            for doc, src in rows
-            if role_of(config, src.name, src.kind) == "finding"
-        }
+        ids = _finding_sources(session, config)
+        rows = session.execute(select(DocumentRow.id, DocumentRow.title, DocumentRow.meta).where(DocumentRow.source_id.in_(ids))).all() if ids else []
+        about = {doc_id: about_watched(title or "", meta or {}, watched) for doc_id, title, meta in rows}
         findings = [f for f in _findings(session, config) if about.get(f.id, True)]
         for finding in sorted(findings, key=lambda f: (f.published or date.min, f.key), reverse=True):
             responses = sorted(answered.get((finding.source, finding.key), []), key=lambda r: r["published"] or "")
