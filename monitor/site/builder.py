@@ -24,7 +24,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from monitor.registry import source_councils
-from monitor.responses import role_of
+from monitor.responses import role_lookup
 from monitor.site import charts, pages
 from monitor.site.data import SiteData, SiteDocument, forget_texts, load, load_texts
 from monitor.site.files import write_text
@@ -256,6 +256,7 @@ def build_site(config: Any, store: Any, out: Path | None = None, *, full: bool =
     """Bring the static site of `store` in `out` (default `<data_dir>/site/`) up to date:
     only what changed since the last build is written, unless `full` (or there is no usable
     record of the last build)."""
+    started = time.perf_counter()
     out = Path(out) if out is not None else default_out(config)
     where = state_path(out)
     previous = None if full else SiteState.read(where, out, code_fingerprint())
@@ -264,9 +265,13 @@ def build_site(config: Any, store: Any, out: Path | None = None, *, full: bool =
     with store.session() as session:
         data = load(session, texts=False)
         # a source's `role:` in the configuration overrides its kind's (monitor/responses.py)
-        data.roles = {s.name: role_of(config, s.name, s.kind) for s in data.sources}
+        role = role_lookup(config)
+        data.roles = {s.name: role(s.name, s.kind) for s in data.sources}
         data.councils = source_councils(config.sources)
         build, state = _render(data, out, store.blobs.path_for, built_at or datetime.now(UTC), lambda docs: load_texts(session, docs), previous)
+    # the whole build, reading the store included, is what a pass waits for
+    build.seconds = time.perf_counter() - started
+    state.last_build["seconds"] = round(build.seconds, 3)
     state.write(where)
     return build
 
