@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 import sqlite3
 import time
 from pathlib import Path
 
-from monitor.config import load_config
+from harness import load_config_in
+
 from monitor.http.client import HttpClient
 from monitor.pipeline.one_pass import PassResult, Pipeline
 from monitor.store import Store
@@ -43,15 +43,7 @@ def run_pass(tmp_path: Path, config_text: str, *, deadline: float = TEST_DOWNLOA
     """One real pass (in this process, extraction in its guarded child); (result, seconds)."""
     config_path = tmp_path / "sources.yaml"
     config_path.write_text(config_text, encoding="utf-8")
-    saved = os.environ.get("MONITOR_DATA_DIR")
-    os.environ["MONITOR_DATA_DIR"] = str(tmp_path / "data")
-    try:
-        config = load_config(config_path)
-    finally:
-        if saved is None:
-            os.environ.pop("MONITOR_DATA_DIR", None)
-        else:
-            os.environ["MONITOR_DATA_DIR"] = saved
+    config = load_config_in(config_path, tmp_path / "data")
     store = Store(config.database_url, config.data_dir)
     try:
         settings = dataclasses.replace(config.settings.http_settings(), download_deadline=deadline, connect_timeout=1)

@@ -8,14 +8,13 @@ Real parts: the local publisher server (ETags, 304s), real PDFs, a real SQLite f
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from council_site import config, listing  # noqa: E402
+from harness import load_config_in
 from pdfs import make_pdf
 
-from monitor.config import load_config
 from monitor.pipeline.one_pass import Pipeline
 from monitor.pipeline.pass_result import SourceOutcome
 from monitor.sources.listing_cache import listing_cache_dir
@@ -46,15 +45,7 @@ class Passes:
         return listing_cache_dir(self.tmp_path / "data")
 
     def run(self) -> SourceOutcome:
-        saved = os.environ.get("MONITOR_DATA_DIR")
-        os.environ["MONITOR_DATA_DIR"] = str(self.tmp_path / "data")
-        try:
-            cfg = load_config(self.tmp_path / "sources.yaml")
-        finally:
-            if saved is None:
-                os.environ.pop("MONITOR_DATA_DIR", None)
-            else:
-                os.environ["MONITOR_DATA_DIR"] = saved
+        cfg = load_config_in(self.tmp_path / "sources.yaml", self.tmp_path / "data")
         store = Store(cfg.database_url, cfg.data_dir)
         try:
             pipeline = Pipeline(cfg, store)

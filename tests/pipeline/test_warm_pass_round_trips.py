@@ -5,13 +5,11 @@ outcome, and nothing else. The real local server, real PDFs, a real SQLite file.
 
 from __future__ import annotations
 
-import os
-
 from council_site import config, listing  # noqa: E402
+from harness import load_config_in
 from pdfs import make_pdf
 from sqlalchemy import event
 
-from monitor.config import load_config
 from monitor.pipeline.one_pass import Pipeline
 from monitor.store import Store
 
@@ -33,15 +31,7 @@ def test_a_quiet_source_costs_few_database_round_trips(server, tmp_path):
         for name in ("one", "two", "three")
     )
     (tmp_path / "sources.yaml").write_text(config(server.url).split("sources:")[0] + "sources:\n" + sources)
-    saved = os.environ.get("MONITOR_DATA_DIR")
-    os.environ["MONITOR_DATA_DIR"] = str(tmp_path / "data")
-    try:
-        cfg = load_config(tmp_path / "sources.yaml")
-    finally:
-        if saved is None:
-            os.environ.pop("MONITOR_DATA_DIR", None)
-        else:
-            os.environ["MONITOR_DATA_DIR"] = saved
+    cfg = load_config_in(tmp_path / "sources.yaml", tmp_path / "data")
     store = Store(cfg.database_url, cfg.data_dir)
     try:
         Pipeline(cfg, store).run(deliver=False)

@@ -53,3 +53,18 @@ class Monitor:
 
     def documents(self) -> list[dict[str, Any]]:
         return self.json("documents")
+
+
+def load_config_in(config_path: Path, data_dir: Path) -> Any:
+    """sources.yaml loaded as if MONITOR_DATA_DIR were `data_dir` (the environment restored)."""
+    from monitor.config import load_config
+
+    saved = os.environ.get("MONITOR_DATA_DIR")
+    os.environ["MONITOR_DATA_DIR"] = str(data_dir)
+    try:
+        return load_config(config_path)
+    finally:
+        if saved is None:
+            os.environ.pop("MONITOR_DATA_DIR", None)
+        else:
+            os.environ["MONITOR_DATA_DIR"] = saved
