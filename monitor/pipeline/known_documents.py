@@ -87,7 +87,10 @@ def _known_query() -> Select[Any]:
             VersionRow.content_type,
             VersionRow.extract_error,
         )
-        .outerjoin(VersionRow, and_(VersionRow.document_id == DocumentRow.id, VersionRow.number == newest))
+        # `number + 0`: so SQLite's planner cannot take the unique (document, number) index and
+        # then the row, walking the text to reach extract_error, but takes the index holding
+        # everything but the text (migration 0005); a document has a few versions at most
+        .outerjoin(VersionRow, and_(VersionRow.document_id == DocumentRow.id, VersionRow.number + 0 == newest))
         .where(DocumentRow.source_id == bindparam("source_id"))
     )
 

@@ -30,7 +30,7 @@ from monitor.site.data import SiteData, SiteDocument, forget_texts, load, load_t
 from monitor.site.files import write_text
 from monitor.site.rows import RowCache
 from monitor.site.search_parts import PartWriter, part_digits, part_name
-from monitor.site.state import SiteState, code_fingerprint, digest_of, quick_digest, state_path
+from monitor.site.state import SiteState, code_fingerprint, quick_digest, state_path
 from monitor.site.words import day
 
 HERE = Path(__file__).parent
@@ -57,7 +57,7 @@ class SiteBuild:
 def environment() -> Environment:
     """Jinja with autoescape on for every template: publishers' strings are never markup."""
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals["row_html"] = RowCache()
+    env.globals["doc_rows"] = RowCache()
     return env
 
 
@@ -116,11 +116,11 @@ class _Writer:
         self.state.pages[rel] = digest
         return self.previous.get(rel) != digest or not os.path.exists(f"{self.out}/{rel}")
 
-    def page(self, rel: str, render: Callable[[], str], view: Any = None) -> None:
-        """A page whose digest is that of its view (what the template is given), when one is
-        given, else of its own text: drawn only when the digest changed."""
-        if view is not None:
-            if self.due(rel, digest_of([self.state.code, view])):
+    def page(self, rel: str, render: Callable[[], str], digest: str | None = None) -> None:
+        """A page whose digest is given (of what it is drawn from), else that of its own text:
+        drawn only when the digest changed."""
+        if digest is not None:
+            if self.due(rel, digest):
                 self.put(rel, charts.number_ids(render()))
             return
         html = charts.number_ids(render())
@@ -179,17 +179,35 @@ def _timeline_pages(env: Environment, data: SiteData, ctx: pages.Context, writer
     common = {"nav": nav, "site_name": SITE_NAME}
     # what the filter links say (the documents behind them are in each page's rows)
     links = [[p["path"], p["count"], [[k["path"], k["count"]] for k in p["kinds"]]] for p in nav["publishers"]] + [[y["path"], y["count"]] for y in nav["years"]]
-    years = pages.timeline(data.documents, ctx)
-    writer.page("timeline.html", lambda: template.render(root="", years=years, current=None, **common), [years, links])
-    chosen = [*filters["years"]]
+    signature = _RowSignatures(ctx)
+    chosen: list[dict[str, Any]] = [{"path": "timeline.html", "docs": data.documents}, *filters["years"]]
     for publisher in filters["publishers"]:
         chosen.append({**publisher, "title": f"Published by {publisher['name']}"})
         if len(publisher["kinds"]) > 1:  # one kind alone is its publisher's page
             chosen += publisher["kinds"]
     for choice in chosen:
-        years = pages.timeline(choice["docs"], ctx)
-        current = {k: v for k, v in choice.items() if k not in ("docs", "kinds")}
-        writer.page(choice["path"], lambda c=choice, y=years: template.render(root="../", years=y, current=c, **common), [years, links, current])
+        main = choice["path"] == "timeline.html"
+        current = None if main else {k: v for k, v in choice.items() if k not in ("docs", "kinds")}
+        # a page is its rows in order (their years among them) under its filter links: the
+        # digest is of those, each row's words worked out once for every page it is on
+        digest = quick_digest(writer.state.code, [links, current, signature(choice["docs"])])
+        writer.page(choice["path"], lambda c=current, d=choice["docs"], r=("" if main else "../"): template.render(
+            root=r, years=pages.timeline(d, ctx), current=c, **common), digest=digest)
+
+
+class _RowSignatures:
+    """The words of each document's row (`pages.summary_row`), joined for a list of documents."""
+
+    def __init__(self, ctx: pages.Context):
+        self.ctx = ctx
+        self.words: dict[int, str] = {}
+
+    def __call__(self, docs: list[SiteDocument]) -> str:
+        words = self.words
+        for doc in docs:
+            if doc.id not in words:
+                words[doc.id] = repr(pages.summary_row(doc, self.ctx))
+        return "\n".join(words[doc.id] for doc in docs)
 
 
 def _council_pages(env: Environment, overview: dict[str, Any], writer: _Writer) -> None:

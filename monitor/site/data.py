@@ -9,9 +9,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from monitor.sources import profile_of
@@ -82,12 +83,13 @@ class SiteDocument:
     versions: list[SiteVersion] = field(default_factory=list)
     events: list[SiteEvent] = field(default_factory=list)
 
-    @property
+    # worked out once: every list asks each document for these, several times a build
+    @cached_property
     def when(self) -> date:
         """The date the document belongs to on a timeline: published, else first seen."""
         return self.published or self.first_seen.date()
 
-    @property
+    @cached_property
     def council(self) -> str | None:
         """The council the document is about, when its publisher says so."""
         return council_of(self.meta)
@@ -153,38 +155,10 @@ def grade_rank(value: Any) -> int | None:
     return len(GRADE_ORDER) - GRADE_ORDER.index(text) if text in GRADE_ORDER else None
 
 
-def load(session: Session, *, texts: bool = True) -> SiteData:
-    """Read sources, documents, versions and events out of the store; with `texts=False` the
-    versions' texts are left unread (`load_texts` reads them for the documents a build writes),
-    so what a build holds in memory follows the number of documents, not their length."""
-    sources = {
-        row.id: SiteSource(
-            row.name, row.kind, row.health, row.last_run_at, row.last_ok_at, row.last_error, row.last_hint, row.consecutive_failures
-        )
-        for row in session.scalars(select(SourceRow).order_by(SourceRow.name))
-    }
-    docs: dict[int, SiteDocument] = {}
-    # plain rows, not ORM objects: a build reads every document and event, and the objects'
-    # bookkeeping was most of the time it took
-    doc_columns = (DocumentRow.id, DocumentRow.source_id, DocumentRow.key, DocumentRow.url, DocumentRow.title, DocumentRow.kind,
-                   DocumentRow.published, DocumentRow.first_seen, DocumentRow.status, DocumentRow.meta)
-    for row in session.execute(select(*doc_columns)):
-        src = sources[row.source_id]
-        docs[row.id] = SiteDocument(
-            id=row.id,
-            source=src.name,
-            source_kind=src.kind,
-            key=row.key,
-            url=row.url,
-            title=row.title or row.key,
-            kind=row.kind,
-            published=row.published,
-            first_seen=row.first_seen,
-            status=row.status,
-            meta=row.meta if isinstance(row.meta, dict) else {},
-            slug=document_slug(src.name, row.key),
-        )
-    columns = (
+def version_listing(texts: bool = False) -> Select[Any]:
+    """Every version in document and number order, with its text or (`texts=False`) without:
+    then SQLite answers from an index (migration 0005) instead of walking every text."""
+    return select(
         VersionRow.id,
         VersionRow.document_id,
         VersionRow.number,
@@ -197,10 +171,30 @@ def load(session: Session, *, texts: bool = True) -> SiteData:
         VersionRow.extract_error,
         VersionRow.meta,
         VersionRow.text_sha256,
-    )
-    for vid, doc_id, number, fetched_at, sha, blob, ctype, size, text, error, vmeta, text_sha in session.execute(
-        select(*columns).order_by(VersionRow.document_id, VersionRow.number)
-    ):
+    ).order_by(VersionRow.document_id, VersionRow.number)
+
+
+def load(session: Session, *, texts: bool = True) -> SiteData:
+    """Read sources, documents, versions and events out of the store; with `texts=False` the
+    versions' texts are left unread (`load_texts` reads them for the documents a build writes),
+    so what a build holds in memory follows the number of documents, not their length."""
+    sources = {
+        row.id: SiteSource(
+            row.name, row.kind, row.health, row.last_run_at, row.last_ok_at, row.last_error, row.last_hint, row.consecutive_failures
+        )
+        for row in session.scalars(select(SourceRow).order_by(SourceRow.name))
+    }
+    docs: dict[int, SiteDocument] = {}
+    # plain rows through a Core connection, not ORM objects nor ORM results: a build reads every
+    # document, version and event, and the ORM's bookkeeping was most of the time it took
+    connection = session.connection()
+    doc_columns = (DocumentRow.id, DocumentRow.source_id, DocumentRow.key, DocumentRow.url, DocumentRow.title, DocumentRow.kind,
+                   DocumentRow.published, DocumentRow.first_seen, DocumentRow.status, DocumentRow.meta)
+    for doc_id, source_id, key, url, title, kind, published, first_seen, status, meta in connection.execute(select(*doc_columns)):
+        src = sources[source_id]
+        docs[doc_id] = SiteDocument(doc_id, src.name, src.kind, key, url, title or key, kind, published, first_seen, status,
+                                    meta if isinstance(meta, dict) else {}, document_slug(src.name, key))
+    for vid, doc_id, number, fetched_at, sha, blob, ctype, size, text, error, vmeta, text_sha in connection.execute(version_listing(texts)):
         if doc_id in docs:
             pages = (text or "").split("\f") if texts else None
             docs[doc_id].versions.append(
@@ -210,25 +204,15 @@ def load(session: Session, *, texts: bool = True) -> SiteData:
     by_doc: dict[int, list[SiteEvent]] = defaultdict(list)
     event_columns = (EventRow.id, EventRow.type, EventRow.severity, EventRow.source_id, EventRow.document_id, EventRow.version_id,
                      EventRow.title, EventRow.url, EventRow.summary, EventRow.details, EventRow.created_at)
-    for row in session.execute(select(*event_columns).order_by(EventRow.id)):
-        src = sources[row.source_id]
-        event = SiteEvent(
-            row.id,
-            row.type,
-            row.severity,
-            src.name,
-            src.kind,
-            row.document_id,
-            row.version_id,
-            row.title or "",
-            row.url,
-            row.summary or "",
-            row.details if isinstance(row.details, dict) else {},
-            row.created_at,
-        )
+    for eid, etype, severity, source_id, doc_id, version_id, title, url, summary, details, created_at in connection.execute(
+        select(*event_columns).order_by(EventRow.id)
+    ):
+        src = sources[source_id]
+        event = SiteEvent(eid, etype, severity, src.name, src.kind, doc_id, version_id, title or "", url, summary or "",
+                          details if isinstance(details, dict) else {}, created_at)
         events.append(event)
-        if row.document_id is not None:
-            by_doc[row.document_id].append(event)
+        if doc_id is not None:
+            by_doc[doc_id].append(event)
     for doc_id, doc_events in by_doc.items():
         if doc_id in docs:
             docs[doc_id].events = doc_events

@@ -31,16 +31,11 @@ def state_path(out: Path) -> Path:
     return out.parent / f"{out.name}-state.json"
 
 
-def digest_of(value: Any) -> str:
-    """A short digest of a JSON-able value (dates and other objects by their text)."""
-    text = json.dumps(value, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
 def quick_digest(code: str, inputs: Any) -> str:
-    """A digest of a document page's inputs by their repr: the same store read twice gives the
-    same repr (dicts keep the order they were stored in), and it is several times quicker than
-    JSON over twelve thousand documents."""
+    """A digest of a page's inputs (a document page's, or the view a list page is drawn from)
+    by their repr: the same store read twice gives the same repr (dicts keep the order they
+    were stored in, and no view holds a set), and it is several times quicker than JSON over
+    twelve thousand documents."""
     return hashlib.sha1(f"{code}{inputs!r}".encode()).hexdigest()
 
 

@@ -5,6 +5,7 @@ English. Nothing here returns a field name, a configuration name or an error tex
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -37,6 +38,7 @@ def sentence_case(text: str) -> str:
     return joined[:1].upper() + joined[1:]
 
 
+@functools.lru_cache(maxsize=4096)  # a few dozen kinds, asked for by every row of every list
 def kind_label(kind: str) -> str:
     """A document kind as a heading or filter reads it: "focused visit" -> "Focused visit"."""
     return sentence_case(kind) if kind else "Publication"

@@ -83,6 +83,8 @@ class VersionRow(Base):
     size: Mapped[int] = mapped_column(Integer)
     etag: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[str | None] = mapped_column(Text)
+    # stored before the columns below it: on SQLite a read of those walks the text, unless it
+    # is answered from ix_version_without_text (migration 0005), which holds all but the text
     text: Mapped[str] = mapped_column(Text, default="")
     text_sha256: Mapped[str] = mapped_column(String(64))
     pages: Mapped[int] = mapped_column(Integer, default=0)

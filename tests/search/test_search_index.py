@@ -72,7 +72,7 @@ def test_migration_0004_indexes_a_store_made_before_it(database_url, two_reports
     assert monitor.run("run")[0] == 0
     store = open_store(monitor)
     try:
-        assert schema_revision(store.engine) == "0004"
+        assert schema_revision(store.engine) == "0005"
         alembic(store, "downgrade", "0003")  # the store as it was before search existed
         assert schema_revision(store.engine) == "0003"
         tables = set(sa.inspect(store.engine).get_table_names())
@@ -84,7 +84,7 @@ def test_migration_0004_indexes_a_store_made_before_it(database_url, two_reports
     assert [(h["key"].rsplit("/", 1)[-1], h["version"], h["page"]) for h in hits] == [("b.pdf", 1, 1)]
     store = open_store(monitor)
     try:
-        assert schema_revision(store.engine) == "0004"
+        assert schema_revision(store.engine) == "0005"
     finally:
         store.close()
 

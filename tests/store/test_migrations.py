@@ -49,7 +49,7 @@ def test_0003_keys_govuk_attachments_by_url_path_and_leaves_the_rest(tmp_path):
     engine.dispose()
     store = Store(url, tmp_path)  # migrates to head, as every start does
     try:
-        assert schema_revision(store.engine) == "0004"
+        assert schema_revision(store.engine) == "0005"
         with store.engine.connect() as conn:
             keys = dict(conn.execute(sa.text("SELECT id, key FROM document")).all())
     finally:

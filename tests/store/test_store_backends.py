@@ -24,9 +24,9 @@ POSTGRES_URL = os.environ.get("MONITOR_TEST_POSTGRES_URL")
 def test_schema_is_created_and_upgrades_idempotently(database_url, tmp_path):
     store = Store(database_url, tmp_path / "data")
     try:
-        assert schema_revision(store.engine) == "0004"
+        assert schema_revision(store.engine) == "0005"
         upgrade_schema(store.engine)  # a second start changes nothing
-        assert schema_revision(store.engine) == "0004"
+        assert schema_revision(store.engine) == "0005"
         tables = set(sa.inspect(store.engine).get_table_names())
         assert {"source", "document", "version", "event", "delivery", "delivery_event", "http_cache", "run"} <= tables
     finally:
