@@ -9,6 +9,7 @@ person reads.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime
 from typing import Any
@@ -185,6 +186,7 @@ def safe_url(url: Any) -> str | None:
     return quote(url, safe=":/?#@!$&'*+,;=%~-._")
 
 
+@functools.lru_cache(maxsize=8192)  # strftime is slow, and a list of thousands has few days
 def format_day(value: date) -> str:
     """"4 March 2025"."""
     return f"{value.day} {value:%B %Y}"

@@ -4,6 +4,7 @@ sees comes from monitor/site/words.py: no field, configuration or event type nam
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -57,6 +58,7 @@ def stored_name(sha256: str, content_type: str) -> str:
     return f"files/{sha256[:2]}/{sha256}{extension(content_type)}"
 
 
+@functools.lru_cache(maxsize=1024)  # publishers' and kinds' names, for every row of every list
 def slug(text: str) -> str:
     """"Council committees" -> "council-committees", for filter pages' names."""
     return _SLUG.sub("-", text.casefold()).strip("-") or "other"
